@@ -1,0 +1,116 @@
+"""Summarise a project: documents, sentences, annotators, progress and tag counts."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from annotate.storage import open_project
+
+
+@dataclass
+class DocumentStats:
+    """One document's size."""
+
+    id: str
+    title: str
+    characters: int
+    sentences: int
+
+
+@dataclass
+class AnnotatorStats:
+    """One annotator's progress and tags."""
+
+    name: str
+    annotations: int
+    reviewed: int
+    reviewed_by_document: dict[str, int]
+    tags: dict[str, int]
+
+
+@dataclass
+class ProjectStats:
+    """Everything ``annotate stats`` shows."""
+
+    title: str
+    documents: list[DocumentStats] = field(default_factory=list)
+    annotators: list[AnnotatorStats] = field(default_factory=list)
+    tag_ids: list[str] = field(default_factory=list)
+
+    @property
+    def sentences(self) -> int:
+        """Sentences in all documents."""
+        return sum(d.sentences for d in self.documents)
+
+    def to_json(self) -> dict[str, Any]:
+        """A plain-data form for ``--json``."""
+        total = self.sentences
+        return {
+            "title": self.title,
+            "sentences": total,
+            "documents": [vars(d) for d in self.documents],
+            "annotators": [{**vars(a), "reviewed_percent": _percent(a.reviewed, total)}
+                           for a in self.annotators],
+        }
+
+
+def _percent(part: int, whole: int) -> float:
+    return round(100.0 * part / whole, 1) if whole else 0.0
+
+
+def project_stats(root: Path) -> ProjectStats:
+    """Count documents, sentences, and each annotator's reviewed sentences and tags."""
+    folder = open_project(root)
+    project = folder.project
+    stats = ProjectStats(title=project.title, tag_ids=[t.id for t in project.tags])
+    for document in project.documents:
+        stats.documents.append(DocumentStats(document.id, document.title or document.id,
+                                             document.length,
+                                             len(folder.sentences(document.id))))
+    for name in folder.annotator_names():
+        annotator_file = folder.load_annotator(name, check_texts=False)
+        tags = Counter(a.tag for a in annotator_file.annotations)
+        by_document = {doc: len(ix) for doc, ix in annotator_file.reviewed.items()}
+        stats.annotators.append(AnnotatorStats(
+            name=name, annotations=len(annotator_file.annotations),
+            reviewed=sum(by_document.values()), reviewed_by_document=by_document,
+            tags={t: tags.get(t, 0) for t in stats.tag_ids}))
+    return stats
+
+
+def render_stats(stats: ProjectStats) -> None:
+    """Print the stats as rich tables; text from files is shown verbatim, never as markup."""
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    from annotate.textsafe import visible
+
+    console = Console(highlight=False)
+    console.print(Text(visible(stats.title), style="bold"))
+    documents = Table(title="Documents", title_justify="left")
+    documents.add_column("id")
+    documents.add_column("title")
+    documents.add_column("characters", justify="right")
+    documents.add_column("sentences", justify="right")
+    for d in stats.documents:
+        documents.add_row(Text(d.id), Text(visible(d.title)), f"{d.characters:,}",
+                          f"{d.sentences:,}")
+    console.print(documents)
+    if not stats.annotators:
+        console.print(Text("No annotator files yet."))
+        return
+    annotators = Table(title="Annotators", title_justify="left")
+    annotators.add_column("annotator")
+    annotators.add_column("reviewed", justify="right")
+    annotators.add_column("annotations", justify="right")
+    for tag_id in stats.tag_ids:
+        annotators.add_column(tag_id, justify="right")
+    total = stats.sentences
+    for a in stats.annotators:
+        annotators.add_row(Text(a.name), f"{a.reviewed}/{total} ({_percent(a.reviewed, total)}%)",
+                           str(a.annotations), *(str(a.tags[t]) for t in stats.tag_ids))
+    console.print(annotators)

@@ -1,0 +1,487 @@
+"""Load and save the project folder: project.toml, sentence files and annotator files."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import re
+import tempfile
+import tomllib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any, TypeVar
+
+import tomli_w
+from pydantic import BaseModel, ValidationError
+
+from annotate.errors import (
+    AnnotateError,
+    DocumentError,
+    NewerVersionError,
+    ProjectFileError,
+    SaveError,
+)
+from annotate.model import (
+    SCHEMA_VERSION,
+    Annotation,
+    AnnotatorFile,
+    Document,
+    Project,
+    SentenceFile,
+    annotator_name_problem,
+)
+
+PROJECT_FILE = "project.toml"
+ANNOTATIONS_DIR = "annotations"
+DOCUMENTS_DIR = "documents"
+SENTENCES_DIR = "sentences"
+
+ModelT = TypeVar("ModelT", bound=BaseModel)
+
+
+# --- low-level reading ----------------------------------------------------------------------
+
+def read_utf8(path: Path, error: type[ProjectFileError] | type[DocumentError]) -> str:
+    """Read ``path`` as UTF-8, naming the byte offset and line of the first bad byte."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise error(path, "file not found") from None
+    except IsADirectoryError:
+        raise error(path, "is a folder, not a file") from None
+    except OSError as e:
+        raise error(path, f"cannot read: {e.strerror or e}") from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line = data.count(b"\n", 0, e.start) + 1
+        raise error(path, f"not valid UTF-8: byte 0x{data[e.start]:02x} at byte offset "
+                          f"{e.start} ({e.reason})", line=line) from None
+    return text.removeprefix("\ufeff")
+
+
+_TOML_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)|\s*\(at end of document\)")
+
+
+def parse_toml(path: Path, text: str) -> dict[str, Any]:
+    """Parse TOML text, turning syntax errors into one message with line and column."""
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as e:
+        message = str(e)
+        match = _TOML_POSITION.search(message)
+        line = column = None
+        if match and match.group(1):
+            line, column = int(match.group(1)), int(match.group(2))
+        elif match:
+            line = text.count("\n") + 1
+        reason = _TOML_POSITION.sub("", message).strip() or "syntax error"
+        raise ProjectFileError(path, f"TOML syntax error: {reason}", line=line,
+                               column=column) from None
+
+
+def _check_version(path: Path, raw: Mapping[str, Any]) -> None:
+    version = raw.get("schema_version", SCHEMA_VERSION)
+    if isinstance(version, int) and not isinstance(version, bool) and version > SCHEMA_VERSION:
+        raise NewerVersionError(
+            path, f"written by a newer version of annotate (schema_version {version}; this "
+                  f"version understands up to {SCHEMA_VERSION}); upgrade annotate to open it",
+            field="schema_version")
+
+
+def format_location(loc: Iterable[int | str]) -> str:
+    """Turn a pydantic error location into a path like ``annotations[3].tag``."""
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out
+
+
+def _table_line(text: str, loc: tuple[int | str, ...]) -> int | None:
+    """Find the line of the ``[[name]]`` header that starts array-of-tables item ``loc[1]``."""
+    if len(loc) < 2 or not isinstance(loc[0], str) or not isinstance(loc[1], int):
+        return None
+    header = re.compile(rf"^\s*\[\[\s*{re.escape(loc[0])}\s*\]\]", re.MULTILINE)
+    for count, match in enumerate(header.finditer(text)):
+        if count == loc[1]:
+            return text.count("\n", 0, match.start()) + 1
+    return None
+
+
+def validate_model(model: type[ModelT], path: Path, text: str, raw: Any) -> ModelT:
+    """Validate parsed TOML against ``model``; the first error names its field path."""
+    try:
+        return model.model_validate(raw)
+    except ValidationError as e:
+        errors = e.errors(include_url=False)
+        first = errors[0]
+        loc = tuple(first["loc"])
+        msg = str(first["msg"]).removeprefix("Value error, ")
+        if first["type"] == "extra_forbidden":
+            msg = "unknown key (check the spelling)"
+        elif first["type"] == "missing":
+            msg = "required key is missing"
+        more = f" (and {len(errors) - 1} more problems)" if len(errors) > 1 else ""
+        raise ProjectFileError(path, msg + more, line=_table_line(text, loc),
+                               field=format_location(loc) or None) from None
+
+
+def load_model(model: type[ModelT], path: Path) -> ModelT:
+    """Read, parse, version-check and validate one TOML file."""
+    text = read_utf8(path, ProjectFileError)
+    raw = parse_toml(path, text)
+    _check_version(path, raw)
+    return validate_model(model, path, text, raw)
+
+
+# --- low-level writing ----------------------------------------------------------------------
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` atomically: temp file in the same folder, fsync, replace."""
+    folder = path.parent
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    except OSError as e:
+        raise SaveError(f"{path}: cannot write: {e.strerror or e}") from None
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if path.exists():
+            os.chmod(tmp_name, path.stat().st_mode & 0o777)
+        else:
+            os.chmod(tmp_name, 0o644)
+        os.replace(tmp_name, path)
+    except OSError as e:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp_name)
+        raise SaveError(f"{path}: cannot write: {e.strerror or e}; the previous file is "
+                        "unchanged") from None
+    _fsync_folder(folder)
+
+
+def _fsync_folder(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass  # some file systems cannot fsync a directory; the replace itself is atomic
+    finally:
+        os.close(fd)
+
+
+def atomic_write_text(path: Path, text: str) -> None:
+    """Write ``text`` as UTF-8 atomically."""
+    try:
+        data = text.encode("utf-8")
+    except UnicodeEncodeError as e:
+        raise SaveError(f"{path}: text cannot be stored as UTF-8 ({e.reason})") from None
+    atomic_write_bytes(path, data)
+
+
+def _drop_empty(mapping: dict[str, Any]) -> dict[str, Any]:
+    """Remove None values (TOML has no null) and empty optional strings and lists."""
+    return {k: v for k, v in mapping.items() if v is not None and v != "" and v != [] and v != {}}
+
+
+# --- project.toml -----------------------------------------------------------------------------
+
+def project_to_toml(project: Project) -> str:
+    """Serialise a project with keys in a fixed order."""
+    data: dict[str, Any] = {
+        "schema_version": project.schema_version,
+        "id": project.id,
+        "title": project.title,
+        "description": project.description,
+        "guidelines": project.guidelines,
+        "segmentation": _drop_empty(project.segmentation.model_dump()),
+        "tags": [_tag_dict(t) for t in project.tags],
+        "documents": [_drop_empty(d.model_dump()) for d in project.documents],
+    }
+    return tomli_w.dumps(_drop_empty(data), multiline_strings=True)
+
+
+def _tag_dict(tag: Any) -> dict[str, Any]:
+    data = tag.model_dump()
+    data["subtypes"] = [_drop_empty(s) for s in data["subtypes"]]
+    data["attributes"] = [_drop_empty(a) for a in data["attributes"]]
+    return _drop_empty(data)
+
+
+def save_project(root: Path, project: Project) -> None:
+    """Write ``project.toml`` atomically."""
+    atomic_write_text(root / PROJECT_FILE, project_to_toml(project))
+
+
+# --- sentence files ---------------------------------------------------------------------------
+
+def sentences_to_toml(sentences: SentenceFile) -> str:
+    """Serialise a sentence file; one span per line so a boundary fix diffs cleanly."""
+    head = tomli_w.dumps({
+        "schema_version": sentences.schema_version,
+        "document": sentences.document,
+        "sha256": sentences.sha256,
+        "method": sentences.method,
+    })
+    body = "".join(f"  [{s}, {e}],\n" for s, e in sentences.spans)
+    return f"{head}spans = [\n{body}]\n"
+
+
+# --- annotator files --------------------------------------------------------------------------
+
+def annotation_dict(annotation: Annotation) -> dict[str, Any]:
+    """One annotation as an ordered dict for TOML (attributes last, sorted by name)."""
+    data: dict[str, Any] = {
+        "id": annotation.id,
+        "document": annotation.document,
+        "start": annotation.start,
+        "end": annotation.end,
+        "tag": annotation.tag,
+        "subtype": annotation.subtype,
+        "quote": annotation.quote,
+        "prefix": annotation.prefix,
+        "suffix": annotation.suffix,
+        "note": annotation.note,
+        "created": annotation.created,
+        "modified": annotation.modified,
+    }
+    out = {k: v for k, v in data.items() if v is not None and (v != "" or k == "quote")}
+    if annotation.attributes:
+        out["attributes"] = dict(sorted(annotation.attributes.items()))
+    return out
+
+
+def annotator_file_to_toml(annotator_file: AnnotatorFile) -> str:
+    """Serialise an annotator file deterministically: sorted annotations, fixed key order."""
+    data: dict[str, Any] = {
+        "schema_version": annotator_file.schema_version,
+        "annotator": annotator_file.annotator,
+        "project": annotator_file.project,
+        "reviewed": {doc: sorted(set(ix)) for doc, ix in sorted(annotator_file.reviewed.items())},
+        "annotations": [annotation_dict(a) for a in
+                        sorted(annotator_file.annotations, key=Annotation.sort_key)],
+    }
+    if not data["annotations"]:
+        del data["annotations"]
+    return tomli_w.dumps(data)
+
+
+def save_annotator_file(path: Path, annotator_file: AnnotatorFile) -> None:
+    """Write an annotator file atomically."""
+    atomic_write_text(path, annotator_file_to_toml(annotator_file))
+
+
+def load_annotator_file(path: Path) -> AnnotatorFile:
+    """Read one annotator file, checking only its own structure (see ``check_annotations``)."""
+    return load_model(AnnotatorFile, path)
+
+
+def check_annotations(
+    annotator_file: AnnotatorFile,
+    project: Project,
+    path: Path,
+    texts: Mapping[str, str] | None = None,
+    sentence_counts: Mapping[str, int] | None = None,
+) -> list[ProjectFileError]:
+    """List every way the file disagrees with the project's tag set, documents and texts."""
+    problems: list[ProjectFileError] = []
+
+    def problem(field_path: str, message: str) -> None:
+        problems.append(ProjectFileError(path, message, field=field_path))
+
+    if annotator_file.project != project.id:
+        problem("project", f"this file belongs to another project (id {annotator_file.project}, "
+                           f"this project is {project.id})")
+        return problems
+    known_tags = ", ".join(t.id for t in project.tags) or "(none)"
+    for index, ann in enumerate(annotator_file.annotations):
+        where = f"annotations[{index}]"
+        document = project.document(ann.document)
+        if document is None:
+            problem(f"{where}.document", f"unknown document {ann.document!r}")
+            continue
+        tag = project.tag(ann.tag)
+        if tag is None:
+            problem(f"{where}.tag", f"unknown tag {ann.tag!r}; known: {known_tags}")
+        else:
+            if ann.subtype is not None and ann.subtype not in {s.id for s in tag.subtypes}:
+                known = ", ".join(s.id for s in tag.subtypes) or "(none)"
+                problem(f"{where}.subtype",
+                        f"unknown subtype {ann.subtype!r} of tag {tag.id!r}; known: {known}")
+            for name, value in ann.attributes.items():
+                definition = tag.attribute(name)
+                if definition is None:
+                    known = ", ".join(a.id for a in tag.attributes) or "(none)"
+                    problem(f"{where}.attributes.{name}",
+                            f"tag {tag.id!r} has no attribute {name!r}; known: {known}")
+                elif (reason := definition.value_problem(value)) is not None:
+                    problem(f"{where}.attributes.{name}", reason)
+        if ann.end > document.length:
+            problem(f"{where}.end", f"span [{ann.start}, {ann.end}) is past the end of "
+                                    f"document {document.id!r} ({document.length} characters)")
+        elif texts is not None and ann.document in texts:
+            actual = texts[ann.document][ann.start:ann.end]
+            if actual != ann.quote:
+                problem(f"{where}.quote", f"quote {_short(ann.quote)} does not match the "
+                                          f"document text at [{ann.start}, {ann.end}): "
+                                          f"{_short(actual)}")
+    for doc_id, indices in annotator_file.reviewed.items():
+        if project.document(doc_id) is None:
+            problem(f"reviewed.{doc_id}", f"unknown document {doc_id!r}")
+        elif (sentence_counts is not None and doc_id in sentence_counts and indices
+              and indices[-1] >= sentence_counts[doc_id]):
+            problem(f"reviewed.{doc_id}", f"sentence {indices[-1]} does not exist (the "
+                                          f"document has {sentence_counts[doc_id]})")
+    return problems
+
+
+def _short(text: str, limit: int = 40) -> str:
+    shown = text if len(text) <= limit else text[: limit - 1] + "…"
+    return repr(shown)
+
+
+# --- the project folder -----------------------------------------------------------------------
+
+def sha256_text(text: str) -> str:
+    """SHA-256 of a text's UTF-8 bytes."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+@dataclass
+class ProjectFolder:
+    """An opened project folder: its project file plus lazily loaded texts and sentences."""
+
+    root: Path
+    project: Project
+    _texts: dict[str, str] = field(default_factory=dict, repr=False)
+    _sentences: dict[str, list[tuple[int, int]]] = field(default_factory=dict, repr=False)
+
+    @property
+    def project_path(self) -> Path:
+        """Path of project.toml."""
+        return self.root / PROJECT_FILE
+
+    def require_document(self, document_id: str) -> Document:
+        """Return the document with this id, or fail naming the known ones."""
+        document = self.project.document(document_id)
+        if document is None:
+            known = ", ".join(d.id for d in self.project.documents) or "(none)"
+            raise AnnotateError(f"{self.project_path}: no document {document_id!r}; "
+                                f"known: {known}", "Unknown document")
+        return document
+
+    def text(self, document_id: str) -> str:
+        """The document's text, checked against the hash recorded when it was added."""
+        if document_id not in self._texts:
+            document = self.require_document(document_id)
+            path = self.root / document.path
+            text = read_utf8(path, DocumentError)
+            digest = sha256_text(text)
+            if digest != document.sha256:
+                raise DocumentError(path, f"the text has changed since it was added (sha256 "
+                                          f"{digest[:12]}…, recorded {document.sha256[:12]}…); "
+                                          "annotations may no longer line up")
+            self._texts[document_id] = text
+        return self._texts[document_id]
+
+    def sentences(self, document_id: str) -> list[tuple[int, int]]:
+        """The document's fixed sentence spans."""
+        if document_id not in self._sentences:
+            document = self.require_document(document_id)
+            path = self.root / document.sentences
+            sentence_file = load_model(SentenceFile, path)
+            if sentence_file.document != document.id:
+                raise ProjectFileError(path, f"holds sentences of {sentence_file.document!r}, "
+                                             f"not {document.id!r}", field="document")
+            if sentence_file.sha256 != document.sha256:
+                raise ProjectFileError(path, "was computed on another version of the text "
+                                             "(sha256 differs from project.toml)", field="sha256")
+            if sentence_file.spans and sentence_file.spans[-1][1] > document.length:
+                raise ProjectFileError(path, "a sentence ends past the end of the document",
+                                       field="spans")
+            self._sentences[document_id] = sentence_file.spans
+        return self._sentences[document_id]
+
+    def annotator_path(self, annotator: str) -> Path:
+        """Where an annotator's file lives; the name must be a safe file name."""
+        problem = annotator_name_problem(annotator)
+        if problem:
+            raise AnnotateError(f"invalid annotator name: {problem}", "Invalid name")
+        return self.root / ANNOTATIONS_DIR / f"{annotator}.toml"
+
+    def annotator_names(self) -> list[str]:
+        """Names of annotators with a file in the project, sorted."""
+        folder = self.root / ANNOTATIONS_DIR
+        if not folder.is_dir():
+            return []
+        return sorted(p.stem for p in folder.glob("*.toml") if not p.name.startswith("."))
+
+    def load_annotator(self, annotator: str, *, check_texts: bool = True) -> AnnotatorFile:
+        """Load an annotator's file (empty if there is none), checked against the project."""
+        path = self.annotator_path(annotator)
+        if not path.exists():
+            return AnnotatorFile(annotator=annotator, project=self.project.id)
+        return self.check_annotator_file(path, load_annotator_file(path), check_texts=check_texts)
+
+    def check_annotator_file(self, path: Path, annotator_file: AnnotatorFile, *,
+                             check_texts: bool = True) -> AnnotatorFile:
+        """Raise the first problem of ``annotator_file`` against this project, if any."""
+        problems = self.annotator_problems(path, annotator_file, check_texts=check_texts)
+        if problems:
+            raise problems[0]
+        return annotator_file
+
+    def annotator_problems(self, path: Path, annotator_file: AnnotatorFile, *,
+                           check_texts: bool = True) -> list[ProjectFileError]:
+        """Every problem of ``annotator_file`` against this project."""
+        texts: dict[str, str] = {}
+        counts: dict[str, int] = {}
+        if check_texts:
+            used = {a.document for a in annotator_file.annotations} | set(annotator_file.reviewed)
+            for doc_id in sorted(used):
+                if self.project.document(doc_id) is not None:
+                    texts[doc_id] = self.text(doc_id)
+                    counts[doc_id] = len(self.sentences(doc_id))
+        return check_annotations(annotator_file, self.project, path, texts, counts)
+
+    def save_annotator(self, annotator_file: AnnotatorFile) -> Path:
+        """Write an annotator's file atomically and return its path."""
+        path = self.annotator_path(annotator_file.annotator)
+        save_annotator_file(path, annotator_file)
+        return path
+
+
+def open_project(root: Path | str) -> ProjectFolder:
+    """Open the project folder at ``root`` (its project.toml is read and validated)."""
+    root = Path(root)
+    if not root.exists():
+        raise AnnotateError(f"{root}: no such project folder", "Project not found")
+    if root.is_file():
+        if root.name == PROJECT_FILE:
+            root = root.parent
+        else:
+            raise AnnotateError(f"{root}: expected a project folder (with project.toml), got a "
+                                "file", "Not a project")
+    path = root / PROJECT_FILE
+    if not path.exists():
+        raise AnnotateError(f"{root}: not a project folder (no {PROJECT_FILE}); create one with "
+                            f"'annotate init {root}'", "Not a project")
+    return ProjectFolder(root=root, project=load_model(Project, path))
+
+
+def utc_now() -> datetime:
+    """The current UTC time to the second, as annotations record it."""
+    from datetime import UTC
+
+    return datetime.now(UTC).replace(microsecond=0)

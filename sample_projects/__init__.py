@@ -1,0 +1,1 @@
+"""Sample projects shipped with annotate; ``annotate demo`` copies one to a fresh folder."""
