@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from datetime import datetime
 from pathlib import PurePosixPath, PureWindowsPath
@@ -271,6 +272,18 @@ class Annotation(Strict):
     """When the annotation was made (UTC)."""
     modified: datetime
     """When the annotation was last changed (UTC)."""
+
+    @field_validator("attributes")
+    @classmethod
+    def _portable_values(cls, value: dict[str, AttributeValue]) -> dict[str, AttributeValue]:
+        for name, item in value.items():
+            if not re.fullmatch(r"[a-z][a-z0-9_]{0,63}", name):
+                raise ValueError(f"attribute name {name!r} must be snake_case")
+            if isinstance(item, float) and not math.isfinite(item):
+                raise ValueError(f"attribute {name!r} must be a finite number, got {item}")
+            if isinstance(item, int) and not isinstance(item, bool) and abs(item) >= 2**63:
+                raise ValueError(f"attribute {name!r} is too large for a 64-bit integer")
+        return value
 
     @model_validator(mode="after")
     def _ordered_span(self) -> Annotation:
