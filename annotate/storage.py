@@ -104,14 +104,23 @@ def format_location(loc: Iterable[int | str]) -> str:
 
 
 def _table_line(text: str, loc: tuple[int | str, ...]) -> int | None:
-    """Find the line of the ``[[name]]`` header that starts array-of-tables item ``loc[1]``."""
+    """Find the line of array-of-tables item ``loc[1]`` (or of its key ``loc[2]``, if found)."""
     if len(loc) < 2 or not isinstance(loc[0], str) or not isinstance(loc[1], int):
         return None
-    header = re.compile(rf"^\s*\[\[\s*{re.escape(loc[0])}\s*\]\]", re.MULTILINE)
-    for count, match in enumerate(header.finditer(text)):
-        if count == loc[1]:
-            return text.count("\n", 0, match.start()) + 1
-    return None
+    header = re.compile(rf"^[ \t]*\[\[[ \t]*{re.escape(loc[0])}[ \t]*\]\]", re.MULTILINE)
+    starts = [m.start() for m in header.finditer(text)]
+    if loc[1] >= len(starts):
+        return None
+    begin = starts[loc[1]]
+    line = text.count("\n", 0, begin) + 1
+    if len(loc) > 2 and isinstance(loc[2], str):
+        table_end = re.compile(r"^[ \t]*\[", re.MULTILINE).search(text, begin + 2)
+        stop = table_end.start() if table_end else len(text)
+        key = re.compile(rf"^[ \t]*\"?{re.escape(loc[2])}\"?[ \t]*=", re.MULTILINE)
+        found = key.search(text, begin, stop)
+        if found:
+            line = text.count("\n", 0, found.start()) + 1
+    return line
 
 
 def validate_model(model: type[ModelT], path: Path, text: str, raw: Any) -> ModelT:
