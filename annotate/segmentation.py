@@ -32,6 +32,8 @@ _QUOTE_MASK = "\u00a6"
 
 _TERMINAL = frozenset(".!?…‼⁇⁈⁉。！？")
 _CLOSERS = frozenset("\"”’'»›)]")
+_ENUMERATOR = re.compile(r"[^\w\s]*\s*(?:\d{1,3}|[A-Za-z]|[IVXLC]{1,6})[.)]{1,2}")
+"""A list marker such as ``1.``, ``b)`` or ``IV.``, which is never a sentence on its own."""
 _FALLBACK_SPLIT = re.compile(r"(?<=[.!?])\s+(?=\S)")
 
 HEADING_MAX_CHARS = 160
@@ -131,12 +133,16 @@ def _trim_end(line: str, position: int) -> int:
 
 
 def _merge_without_words(line: str, starts: list[int]) -> list[int]:
-    """Drop sentence starts whose piece has no letter or digit, such as a stray ``].``."""
+    """Merge pieces that are no sentence: a stray ``].`` or a bare list marker such as ``1.``."""
     bounds = [*starts, len(line)]
     kept = [0]
     for index in range(1, len(starts)):
-        if _has_word_char(line, bounds[index], bounds[index + 1]):
-            kept.append(starts[index])
+        if not _has_word_char(line, bounds[index], bounds[index + 1]):
+            continue
+        if bounds[index] - kept[-1] <= 16 and _ENUMERATOR.fullmatch(
+                line[kept[-1]:bounds[index]].rstrip()):
+            continue
+        kept.append(starts[index])
     if len(kept) > 1 and not _has_word_char(line, 0, kept[1]):
         del kept[1]
     return kept
