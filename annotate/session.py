@@ -1,0 +1,517 @@
+"""An annotator's editing session: in-memory state, undo/redo, a journal and a lock on disk.
+
+Every mutating call appends one record to the journal and waits for it to reach the disk
+before it returns, so nothing whose call returned is lost on a crash; ``save`` folds the
+journal into the annotator's TOML file and may run on another thread while editing goes on.
+"""
+
+from __future__ import annotations
+
+import enum
+import secrets
+import threading
+from bisect import bisect_left, insort
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from types import TracebackType
+from typing import Any
+
+from annotate.errors import AnnotateError
+from annotate.journal import (
+    JournalWriter,
+    Operation,
+    PutAnnotation,
+    RemoveAnnotation,
+    SetReviewed,
+    journal_path,
+    read_journal,
+)
+from annotate.lock import AnnotatorLock, lock_path
+from annotate.model import (
+    SCHEMA_VERSION,
+    Annotation,
+    AnnotatorFile,
+    AttributeValue,
+    Project,
+    TagDef,
+)
+from annotate.span_index import SpanIndex
+from annotate.storage import ProjectFolder, annotator_file_to_toml, atomic_write_text, utc_now
+
+CONTEXT_LENGTH = 32
+"""Code points of text kept before and after a span as its prefix and suffix."""
+
+
+class Unset(enum.Enum):
+    """The type of ``UNSET``: "leave this field as it is" in ``EditSession.update``."""
+
+    UNSET = "unset"
+
+
+UNSET = Unset.UNSET
+"""Marks an ``update`` argument that was not given."""
+
+
+@dataclass(frozen=True)
+class Change:
+    """What an undo or redo did, and where the view should go to show it."""
+
+    description: str
+    """A readable summary, e.g. "undo: add figure"."""
+    document: str
+    """The document the change touched."""
+    start: int
+    """Offset (code points) to jump to."""
+    sentence: int | None = None
+    """The sentence index, for review-mark changes."""
+
+
+@dataclass(frozen=True)
+class _Edit:
+    """One undoable step: the operations that do it and the ones that revert it."""
+
+    description: str
+    document: str
+    start: int
+    sentence: int | None
+    forward: list[Operation]
+    backward: list[Operation]
+
+
+def _new_id() -> str:
+    return secrets.token_hex(6)
+
+
+class EditSession:
+    """One annotator's open file: read it, change it, undo, save; one writer at a time."""
+
+    def __init__(self, folder: ProjectFolder, annotator: str, *, read_only: bool = False,
+                 clock: Callable[[], datetime] = utc_now,
+                 new_id: Callable[[], str] | None = None) -> None:
+        self.folder = folder
+        self.project: Project = folder.project
+        self.annotator = annotator
+        self.read_only = read_only
+        self.warnings: list[str] = []
+        self._path = folder.annotator_path(annotator)  # validates the name
+        self._clock = clock
+        self._new_id = new_id or _new_id
+        self._lock = threading.RLock()
+        self._save_lock = threading.Lock()
+        self._by_id: dict[str, Annotation] = {}
+        self._spans: dict[str, SpanIndex] = {}
+        self._sorted: dict[str, list[Annotation]] = {}
+        self._tag_counts: dict[str, dict[str, int]] = {}
+        self._reviewed: dict[str, list[int]] = {}
+        self._used_ids: set[str] = set()
+        self._undo: list[_Edit] = []
+        self._redo: list[_Edit] = []
+        self._journal: JournalWriter | None = None
+        self._file_lock: AnnotatorLock | None = None
+        self._closed = False
+        if read_only:
+            self._load()
+            return
+        self._file_lock = AnnotatorLock(lock_path(folder.root, annotator))
+        self._file_lock.acquire()
+        try:
+            self.warnings.extend(self._file_lock.warnings)
+            self._load()
+        except BaseException:
+            self._file_lock.release()
+            raise
+
+    # --- loading ------------------------------------------------------------------------------
+
+    def _load(self) -> None:
+        stored = self.folder.load_annotator(self.annotator)
+        for document, indices in stored.reviewed.items():
+            self._reviewed[document] = sorted(set(indices))
+        by_document: dict[str, list[Annotation]] = {}
+        for annotation in stored.annotations:
+            self._by_id[annotation.id] = annotation
+            by_document.setdefault(annotation.document, []).append(annotation)
+            counts = self._tag_counts.setdefault(annotation.document, {})
+            counts[annotation.tag] = counts.get(annotation.tag, 0) + 1
+        for document, document_annotations in by_document.items():
+            self._spans[document] = SpanIndex((a.start, a.end, a.id) for a in document_annotations)
+        path = journal_path(self.folder.root, self.annotator)
+        contents = read_journal(path, self.project.id, self.annotator)
+        self.warnings.extend(contents.warnings)
+        for operations in contents.records:
+            for operation in operations:
+                self._apply(operation)
+        self._used_ids.update(self._by_id)
+        if not self.read_only:
+            self._journal = JournalWriter(path, self.project.id, self.annotator,
+                                          contents.good_lines, rewrite=not contents.clean)
+
+    # --- reading ------------------------------------------------------------------------------
+
+    def snapshot(self) -> AnnotatorFile:
+        """The current state as an annotator file (new lists; annotations are shared and must
+        not be mutated)."""
+        with self._lock:
+            reviewed = {doc: list(ix) for doc, ix in sorted(self._reviewed.items()) if ix}
+            annotations = sorted(self._by_id.values(), key=Annotation.sort_key)
+        return AnnotatorFile.model_construct(
+            schema_version=SCHEMA_VERSION, annotator=self.annotator, project=self.project.id,
+            reviewed=reviewed, annotations=annotations)
+
+    def annotations(self, document: str) -> list[Annotation]:
+        """The document's annotations sorted by (start, end, id)."""
+        with self._lock:
+            cached = self._sorted.get(document)
+            if cached is None:
+                index = self._spans.get(document)
+                cached = [self._by_id[key[2]] for key in index] if index else []
+                self._sorted[document] = cached
+            return list(cached)
+
+    def annotations_overlapping(self, document: str, start: int, end: int) -> list[Annotation]:
+        """Annotations sharing a position with [start, end) (containing ``start`` if the range
+        is empty), sorted; O(log n + k)."""
+        with self._lock:
+            index = self._spans.get(document)
+            if index is None:
+                return []
+            return [self._by_id[key[2]] for key in index.overlapping(start, end)]
+
+    def get(self, annotation_id: str) -> Annotation | None:
+        """The annotation with this id, if it exists."""
+        with self._lock:
+            return self._by_id.get(annotation_id)
+
+    def is_reviewed(self, document: str, sentence: int) -> bool:
+        """Whether the annotator marked this sentence reviewed."""
+        with self._lock:
+            indices = self._reviewed.get(document, [])
+            position = bisect_left(indices, sentence)
+            return position < len(indices) and indices[position] == sentence
+
+    def reviewed_count(self, document: str) -> int:
+        """How many of the document's sentences are marked reviewed."""
+        with self._lock:
+            return len(self._reviewed.get(document, []))
+
+    def next_unreviewed(self, document: str, after: int, total: int,
+                        backwards: bool = False) -> int | None:
+        """The nearest unreviewed sentence after ``after`` (before it if ``backwards``) among
+        ``total`` sentences, without wrapping; None if there is none; O(log n)."""
+        with self._lock:
+            indices = self._reviewed.get(document, [])
+            if backwards:
+                candidate = min(after - 1, total - 1)
+                position = bisect_left(indices, candidate)
+                if position < len(indices) and indices[position] == candidate:
+                    candidate = indices[_run_edge(indices, position, backwards=True)] - 1
+                return candidate if candidate >= 0 else None
+            candidate = max(after + 1, 0)
+            position = bisect_left(indices, candidate)
+            if position < len(indices) and indices[position] == candidate:
+                candidate = indices[_run_edge(indices, position, backwards=False)] + 1
+            return candidate if candidate < total else None
+
+    def tag_counts(self, document: str) -> dict[str, int]:
+        """How many annotations of each tag the document has (tags with none are absent)."""
+        with self._lock:
+            return dict(self._tag_counts.get(document, {}))
+
+    @property
+    def can_undo(self) -> bool:
+        """Whether there is a change to undo."""
+        return bool(self._undo)
+
+    @property
+    def can_redo(self) -> bool:
+        """Whether there is an undone change to redo."""
+        return bool(self._redo)
+
+    @property
+    def dirty(self) -> bool:
+        """Whether changes are in the journal but not yet folded into the TOML file."""
+        journal = self._journal
+        return journal is not None and journal.has_records
+
+    # --- changing -----------------------------------------------------------------------------
+
+    def add(self, document: str, start: int, end: int, tag: str, *, subtype: str | None = None,
+            attributes: dict[str, AttributeValue] | None = None,
+            note: str = "") -> Annotation:
+        """Tag [start, end) of a document; quote, prefix and suffix come from its text."""
+        with self._lock:
+            self._check_writable()
+            annotation = self._new_annotation(document, start, end, tag, subtype,
+                                              dict(attributes or {}), note)
+            self._commit(_Edit(f"add {tag}", document, start, None,
+                               [PutAnnotation(annotation)], [RemoveAnnotation(annotation.id)]))
+            return annotation
+
+    def toggle(self, document: str, start: int, end: int, tag: str) -> Annotation | None:
+        """Remove the annotations with this tag on exactly this span (returning None), or add
+        one if there are none."""
+        with self._lock:
+            self._check_writable()
+            index = self._spans.get(document)
+            matches = [self._by_id[key[2]] for key in (index.overlapping(start, end) if index
+                                                        else [])
+                       if key[0] == start and key[1] == end and self._by_id[key[2]].tag == tag]
+            if not matches:
+                return self.add(document, start, end, tag)
+            self._commit(_Edit(f"remove {tag}", document, start, None,
+                               [RemoveAnnotation(a.id) for a in matches],
+                               [PutAnnotation(a) for a in matches]))
+            return None
+
+    def update(self, annotation_id: str, *, subtype: str | Unset | None = UNSET,
+               attributes: dict[str, AttributeValue] | Unset = UNSET,
+               note: str | Unset = UNSET) -> Annotation:
+        """Change an annotation's subtype, attributes or note, and bump its modified time."""
+        with self._lock:
+            self._check_writable()
+            old = self._require(annotation_id)
+            tag = self._require_tag(old.tag)
+            changes: dict[str, Any] = {"modified": self._clock()}
+            if not isinstance(subtype, Unset):
+                _check_subtype(tag, subtype)
+                changes["subtype"] = subtype
+            if not isinstance(attributes, Unset):
+                _check_attributes(tag, attributes)
+                changes["attributes"] = dict(attributes)
+            if not isinstance(note, Unset):
+                changes["note"] = note
+            new = old.model_copy(update=changes)
+            self._commit(_Edit(f"edit {old.tag}", old.document, old.start, None,
+                               [PutAnnotation(new)], [PutAnnotation(old)]))
+            return new
+
+    def delete(self, annotation_id: str) -> Annotation:
+        """Delete an annotation and return it."""
+        with self._lock:
+            self._check_writable()
+            old = self._require(annotation_id)
+            self._commit(_Edit(f"delete {old.tag}", old.document, old.start, None,
+                               [RemoveAnnotation(old.id)], [PutAnnotation(old)]))
+            return old
+
+    def set_reviewed(self, document: str, sentence: int, reviewed: bool = True) -> None:
+        """Mark a sentence reviewed (or not); no change, no journal record if already so."""
+        with self._lock:
+            self._check_writable()
+            spans = self.folder.sentences(self.folder.require_document(document).id)
+            if not 0 <= sentence < len(spans):
+                raise AnnotateError(f"document {document!r} has no sentence {sentence} (it has "
+                                    f"{len(spans)})", "No such sentence")
+            if self.is_reviewed(document, sentence) == reviewed:
+                return
+            what = "mark" if reviewed else "unmark"
+            self._commit(_Edit(f"{what} sentence {sentence + 1} reviewed", document,
+                               spans[sentence][0], sentence,
+                               [SetReviewed(document, sentence, reviewed)],
+                               [SetReviewed(document, sentence, not reviewed)]))
+
+    def undo(self) -> Change | None:
+        """Revert the latest change of this session (any document); None if there is none."""
+        with self._lock:
+            self._check_writable()
+            if not self._undo:
+                return None
+            edit = self._undo[-1]
+            self._write(edit.backward)
+            self._undo.pop()
+            self._redo.append(edit)
+            return Change(f"undo: {edit.description}", edit.document, edit.start, edit.sentence)
+
+    def redo(self) -> Change | None:
+        """Repeat the latest undone change; None if there is none."""
+        with self._lock:
+            self._check_writable()
+            if not self._redo:
+                return None
+            edit = self._redo[-1]
+            self._write(edit.forward)
+            self._redo.pop()
+            self._undo.append(edit)
+            return Change(f"redo: {edit.description}", edit.document, edit.start, edit.sentence)
+
+    # --- saving -------------------------------------------------------------------------------
+
+    def save(self) -> None:
+        """Fold the journal into the TOML file (atomically), then trim the journal; safe to
+        call from another thread while editing continues."""
+        with self._save_lock:
+            with self._lock:
+                journal = self._journal
+                if journal is None or not journal.has_records:
+                    return
+                folded_up_to = journal.size
+                snapshot = self.snapshot()
+            atomic_write_text(self._path, annotator_file_to_toml(snapshot))
+            with self._lock:
+                journal.drop_before(folded_up_to)
+
+    def close(self) -> None:
+        """Save, then release the lock; safe to call twice."""
+        if self._closed:
+            return
+        try:
+            self.save()
+        finally:
+            with self._lock:
+                self._closed = True
+                if self._journal is not None:
+                    self._journal.close()
+                    self._journal = None
+                if self._file_lock is not None:
+                    self._file_lock.release()
+
+    def __enter__(self) -> EditSession:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
+                 traceback: TracebackType | None) -> None:
+        self.close()
+
+    # --- internals ----------------------------------------------------------------------------
+
+    def _check_writable(self) -> None:
+        if self.read_only:
+            raise AnnotateError(f"read-only: {self.annotator}'s file is open read-only; "
+                                "changes are not possible", "Read-only")
+        if self._closed:
+            raise AnnotateError("the session is closed; reopen the file to make changes",
+                                "Session closed")
+
+    def _require(self, annotation_id: str) -> Annotation:
+        annotation = self._by_id.get(annotation_id)
+        if annotation is None:
+            raise AnnotateError(f"no annotation with id {annotation_id!r}", "Unknown annotation")
+        return annotation
+
+    def _require_tag(self, tag_id: str) -> TagDef:
+        tag = self.project.tag(tag_id)
+        if tag is None:
+            known = ", ".join(t.id for t in self.project.tags) or "(none)"
+            raise AnnotateError(f"unknown tag {tag_id!r}; known: {known}", "Unknown tag")
+        return tag
+
+    def _new_annotation(self, document: str, start: int, end: int, tag_id: str,
+                        subtype: str | None, attributes: dict[str, AttributeValue],
+                        note: str) -> Annotation:
+        self.folder.require_document(document)
+        text = self.folder.text(document)
+        if not 0 <= start < end <= len(text):
+            raise AnnotateError(f"span [{start}, {end}) is empty or outside document "
+                                f"{document!r} ({len(text)} characters)", "Bad span")
+        tag = self._require_tag(tag_id)
+        _check_subtype(tag, subtype)
+        _check_attributes(tag, attributes)
+        now = self._clock()
+        return Annotation(
+            id=self._fresh_id(), document=document, start=start, end=end,
+            quote=text[start:end], prefix=text[max(0, start - CONTEXT_LENGTH):start],
+            suffix=text[end:end + CONTEXT_LENGTH], tag=tag.id, subtype=subtype,
+            attributes=attributes, note=note, created=now, modified=now)
+
+    def _fresh_id(self) -> str:
+        for _ in range(1000):
+            candidate = self._new_id()
+            if candidate not in self._used_ids:
+                self._used_ids.add(candidate)
+                return candidate
+        raise AnnotateError("could not find an unused annotation id", "Id generator")
+
+    def _commit(self, edit: _Edit) -> None:
+        self._write(edit.forward)
+        self._undo.append(edit)
+        self._redo.clear()
+
+    def _write(self, operations: list[Operation]) -> None:
+        """Journal the operations (on disk before returning), then apply them in memory."""
+        assert self._journal is not None
+        self._journal.append(operations)
+        for operation in operations:
+            self._apply(operation)
+
+    def _apply(self, operation: Operation) -> None:
+        if isinstance(operation, SetReviewed):
+            indices = self._reviewed.setdefault(operation.document, [])
+            position = bisect_left(indices, operation.sentence)
+            present = position < len(indices) and indices[position] == operation.sentence
+            if operation.reviewed and not present:
+                insort(indices, operation.sentence)
+            elif not operation.reviewed and present:
+                del indices[position]
+            return
+        annotation_id = (operation.annotation.id if isinstance(operation, PutAnnotation)
+                         else operation.annotation_id)
+        old = self._by_id.pop(annotation_id, None)
+        if old is not None:
+            self._unindex(old)
+        if isinstance(operation, PutAnnotation):
+            new = operation.annotation
+            self._by_id[new.id] = new
+            self._used_ids.add(new.id)
+            index = self._spans.get(new.document)
+            if index is None:
+                index = self._spans[new.document] = SpanIndex()
+            index.add((new.start, new.end, new.id))
+            counts = self._tag_counts.setdefault(new.document, {})
+            counts[new.tag] = counts.get(new.tag, 0) + 1
+            self._sorted.pop(new.document, None)
+
+    def _unindex(self, annotation: Annotation) -> None:
+        self._spans[annotation.document].remove((annotation.start, annotation.end,
+                                                 annotation.id))
+        counts = self._tag_counts[annotation.document]
+        counts[annotation.tag] -= 1
+        if not counts[annotation.tag]:
+            del counts[annotation.tag]
+        self._sorted.pop(annotation.document, None)
+
+
+def _run_edge(indices: list[int], position: int, *, backwards: bool) -> int:
+    """The last (or first) position of the run of consecutive values through ``position``.
+
+    In a strictly increasing list, ``indices[i] - i`` never decreases, so a run of
+    consecutive values is where it stays equal, and its edge can be found by bisection.
+    """
+    offset = indices[position] - position
+    if backwards:
+        low, high = 0, position
+        while low < high:
+            middle = (low + high) // 2
+            if indices[middle] - middle < offset:
+                low = middle + 1
+            else:
+                high = middle
+        return low
+    low, high = position, len(indices) - 1
+    while low < high:
+        middle = (low + high + 1) // 2
+        if indices[middle] - middle > offset:
+            high = middle - 1
+        else:
+            low = middle
+    return low
+
+
+def _check_subtype(tag: TagDef, subtype: str | None) -> None:
+    if subtype is not None and subtype not in {s.id for s in tag.subtypes}:
+        known = ", ".join(s.id for s in tag.subtypes) or "(none)"
+        raise AnnotateError(f"tag {tag.id!r} has no subtype {subtype!r}; known: {known}",
+                            "Unknown subtype")
+
+
+def _check_attributes(tag: TagDef, attributes: dict[str, AttributeValue]) -> None:
+    for name, value in attributes.items():
+        definition = tag.attribute(name)
+        if definition is None:
+            known = ", ".join(a.id for a in tag.attributes) or "(none)"
+            raise AnnotateError(f"tag {tag.id!r} has no attribute {name!r}; known: {known}",
+                                "Unknown attribute")
+        problem = definition.value_problem(value)
+        if problem is not None:
+            raise AnnotateError(f"attribute {name!r} of tag {tag.id!r}: {problem}",
+                                "Invalid attribute")
