@@ -27,7 +27,7 @@ from annotate.storage import (
     project_to_toml,
     save_annotator_file,
 )
-from tests.conftest import DATA, PROJECT_ID, make_project
+from tests.conftest import DATA, PROJECT_ID
 
 NOW = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
 
