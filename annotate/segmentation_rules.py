@@ -13,13 +13,14 @@ CITATION_ABBREVIATIONS = frozenset({
 })
 """Words that end in a period inside references and never end a sentence (case-sensitive)."""
 
-_LOOKBEHIND = 64
+_LOOKBEHIND = 40
 """How far back a rule reads; bounded so that a 1 MB line stays linear."""
 _LOOKAHEAD = 32
 
 _WORD_BEFORE_PERIOD = re.compile(r"(\w[\w.]*)\.\Z")
 _WORD_BEFORE_INITIAL_I = re.compile(r"(\S+)\s+I\.\Z")
 _STARTS_WITH_INITIAL = re.compile(r"[^\W\d_]\.\s")
+_LETTER_OR_DIGIT = re.compile(r"[^\W_]")
 _CITATION_TAIL = re.compile(r"[.,;:!?)\]\"”’'»]*(?:\s|\Z)")
 
 
@@ -35,8 +36,12 @@ class LineContext:
     """Offsets of each top-level ``[``."""
     bracket_closes: list[int] = field(default_factory=list)
     """Offset of the matching ``]``, or the line's length when the bracket is never closed."""
+    lookbehind: int = _LOOKBEHIND
+    """Characters before a sentence end that the rules read; enough for the longest abbreviation."""
 
     def __post_init__(self) -> None:
+        longest = max((len(word) for word in self.extra_abbreviations), default=0)
+        self.lookbehind = max(_LOOKBEHIND, longest + 2)
         depth = 0
         for match in re.finditer(r"[\[\]]", self.line):
             if match.group() == "[":
@@ -66,7 +71,7 @@ def keep_boundary(context: LineContext, sentence_end: int, next_start: int) -> b
         return False
     if region is not None and _is_trailing_citation(line, region[1]):
         return False
-    tail = line[max(0, sentence_end - _LOOKBEHIND):sentence_end]
+    tail = line[max(0, sentence_end - context.lookbehind):sentence_end]
     if tail.endswith(".") and _is_abbreviation(context, tail, line[next_start:]):
         return False
     return not _starts_lowercase(line, next_start)
@@ -112,7 +117,5 @@ def _is_word_char_before(text: str, index: int) -> bool:
 
 def _starts_lowercase(line: str, start: int) -> bool:
     """Say whether the next sentence's first letter or digit is a lowercase letter."""
-    for char in line[start:start + _LOOKAHEAD]:
-        if char.isalnum():
-            return char.islower()
-    return False
+    match = _LETTER_OR_DIGIT.search(line, start, start + _LOOKAHEAD)
+    return match is not None and match.group().islower()

@@ -370,6 +370,20 @@ class TestInvariants:
         assert_contract(text, segment(text))
 
 
+class TestLineLocality:
+    """A line break always ends a sentence, so lines segment independently."""
+
+    @settings(max_examples=200, deadline=None)
+    @given(st.text(alphabet=st.sampled_from(list("aB .?![]\"“”V")), max_size=40),
+           st.text(alphabet=st.sampled_from(list("aB .?![]\"“”V")), max_size=40),
+           st.sampled_from(["\n", "\r\n", "\r", "\u2028"]))
+    def test_lines_segment_independently(self, first: str, second: str, line_break: str) -> None:
+        """Segmenting two joined lines equals segmenting each line on its own."""
+        offset = len(first) + len(line_break)
+        joined = segment(first + line_break + second)
+        assert joined == segment(first) + [(s + offset, e + offset) for s, e in segment(second)]
+
+
 @pytest.fixture(scope="module")
 def sample_text() -> str:
     """The sample document of the corpus."""
@@ -412,6 +426,19 @@ class TestSampleDocument:
     def test_known_sentence_is_whole(self, sample_text: str, sentence: str) -> None:
         """A known sentence of the sample comes out as exactly one span."""
         assert sentence in texts(sample_text, segment(sample_text))
+
+    @settings(max_examples=100, deadline=None)
+    @given(st.data())
+    def test_contract_on_slices(self, sample_text: str, data: st.DataObject) -> None:
+        """Any slice of the sample, cut mid-citation or mid-quotation, keeps the contract."""
+        start = data.draw(st.integers(0, len(sample_text)))
+        end = data.draw(st.integers(start, min(len(sample_text), start + 3000)))
+        assert_contract(sample_text[start:end], segment(sample_text[start:end]))
+
+    def test_crlf_copy_gives_same_sentences(self, sample_text: str) -> None:
+        """The sample with CRLF endings yields the same sentences as with LF."""
+        crlf_text = sample_text.replace("\n", "\r\n")
+        assert texts(crlf_text, segment(crlf_text)) == texts(sample_text, segment(sample_text))
 
     def test_sentence_count_is_plausible(self, sample_text: str) -> None:
         """The sample splits into about as many sentences as it has sentence ends."""
