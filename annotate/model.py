@@ -6,9 +6,16 @@ import math
 import re
 from datetime import datetime
 from pathlib import PurePosixPath, PureWindowsPath
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    WithJsonSchema,
+    field_validator,
+    model_validator,
+)
 
 SCHEMA_VERSION = 1
 """The newest file format this version reads and the one it writes."""
@@ -300,6 +307,56 @@ class Annotation(Strict):
         return (self.document, self.start, self.end, self.id)
 
 
+MAX_SENTENCES = 10_000_000
+"""More sentences than any document holds; bounds what a hostile file can make us allocate."""
+
+_RUN = re.compile(r"^(\d{1,9})-(\d{1,9})$")
+
+_REVIEWED_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "additionalProperties": {
+        "type": "array",
+        "items": {"anyOf": [{"type": "integer", "minimum": 0},
+                            {"type": "string", "pattern": _RUN.pattern}]},
+    },
+    "description": "Reviewed sentence indices by document id, runs written as \"first-last\".",
+}
+
+
+def expand_sentence_runs(items: list[object]) -> list[object]:
+    """Expand "first-last" runs into indices; other items pass through for validation."""
+    out: list[object] = []
+    for item in items:
+        match = _RUN.match(item) if isinstance(item, str) else None
+        if match is None:
+            out.append(item)
+            continue
+        first, last = int(match.group(1)), int(match.group(2))
+        if last < first:
+            raise ValueError(f"run {item!r} ends before it starts")
+        if last - first >= MAX_SENTENCES:
+            raise ValueError(f"run {item!r} is longer than any document can be")
+        out.extend(range(first, last + 1))
+    return out
+
+
+def compress_sentence_runs(indices: list[int]) -> list[int | str]:
+    """Write sorted indices compactly: runs of three or more as "first-last"."""
+    out: list[int | str] = []
+    ordered = sorted(set(indices))
+    start = 0
+    while start < len(ordered):
+        stop = start
+        while stop + 1 < len(ordered) and ordered[stop + 1] == ordered[stop] + 1:
+            stop += 1
+        if stop - start >= 2:
+            out.append(f"{ordered[start]}-{ordered[stop]}")
+        else:
+            out.extend(ordered[start:stop + 1])
+        start = stop + 1
+    return out
+
+
 class AnnotatorFile(Strict):
     """One annotator's work on a project: annotations and reviewed sentences."""
 
@@ -309,8 +366,8 @@ class AnnotatorFile(Strict):
     """The annotator's name; also the file's name."""
     project: Annotated[str, Field(pattern=r"^[0-9a-f]{8,32}$")]
     """Id of the project this file belongs to."""
-    reviewed: dict[str, list[int]] = {}
-    """Indices of reviewed sentences, by document id."""
+    reviewed: Annotated[dict[str, list[int]], WithJsonSchema(_REVIEWED_SCHEMA)] = {}
+    """Indices of reviewed sentences, by document id; files store runs as "first-last"."""
     annotations: list[Annotation] = []
     """The annotations, sorted by document, start, end and id."""
 
@@ -321,6 +378,14 @@ class AnnotatorFile(Strict):
         if problem:
             raise ValueError(problem)
         return value
+
+    @field_validator("reviewed", mode="before")
+    @classmethod
+    def _expand_runs(cls, value: object) -> object:
+        if not isinstance(value, dict):
+            return value
+        return {doc: expand_sentence_runs(items) if isinstance(items, list) else items
+                for doc, items in value.items()}
 
     @field_validator("reviewed")
     @classmethod

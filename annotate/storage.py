@@ -32,6 +32,7 @@ from annotate.model import (
     Project,
     SentenceFile,
     annotator_name_problem,
+    compress_sentence_runs,
 )
 
 PROJECT_FILE = "project.toml"
@@ -277,7 +278,8 @@ def annotator_file_to_toml(annotator_file: AnnotatorFile) -> str:
         "schema_version": annotator_file.schema_version,
         "annotator": annotator_file.annotator,
         "project": annotator_file.project,
-        "reviewed": {doc: sorted(set(ix)) for doc, ix in sorted(annotator_file.reviewed.items())},
+        "reviewed": {doc: compress_sentence_runs(ix)
+                     for doc, ix in sorted(annotator_file.reviewed.items())},
         "annotations": [annotation_dict(a) for a in
                         sorted(annotator_file.annotations, key=Annotation.sort_key)],
     }

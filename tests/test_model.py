@@ -95,6 +95,22 @@ class TestAnnotatorFile:
             AnnotatorFile(annotator="m", project="0123456789abcdef",
                           annotations=[annotation(), annotation()])
 
+    def test_reviewed_runs_round_trip(self) -> None:
+        """Runs of three or more reviewed sentences are written as "first-last" and read back."""
+        from annotate.model import compress_sentence_runs
+
+        indices = [0, 1, 2, 3, 5, 7, 8, 10, 11, 12]
+        assert compress_sentence_runs(indices) == ["0-3", 5, 7, 8, "10-12"]
+        f = AnnotatorFile(annotator="m", project="0123456789abcdef",
+                          reviewed={"d": compress_sentence_runs(indices)})  # type: ignore[dict-item]
+        assert f.reviewed == {"d": indices}
+
+    @pytest.mark.parametrize("run", ["5-3", "0-999999999", "x-y", -1])
+    def test_bad_reviewed_runs_are_refused(self, run: object) -> None:
+        """Reversed, absurdly long or malformed runs fail validation instead of allocating."""
+        with pytest.raises(ValidationError):
+            AnnotatorFile(annotator="m", project="0123456789abcdef", reviewed={"d": [run]})  # type: ignore[list-item]
+
     def test_reviewed_is_sorted_and_deduplicated(self) -> None:
         """Review marks are stored as a sorted set, so files diff cleanly."""
         f = AnnotatorFile(annotator="m", project="0123456789abcdef", reviewed={"d": [3, 1, 3]})
