@@ -13,9 +13,11 @@ SAMPLE_PROJECT = "industry-recovery"
 
 
 def sample_project_source() -> Path:
-    """Where the installed package keeps the sample project."""
-    root = resources.files("annotate.sample_projects") / SAMPLE_PROJECT
-    path = Path(str(root))
+    """Where the installed package keeps the sample project (or the source checkout does)."""
+    try:
+        path = Path(str(resources.files("annotate.sample_projects") / SAMPLE_PROJECT))
+    except ModuleNotFoundError:  # running from a source checkout that shadows the install
+        path = Path(__file__).resolve().parent.parent / "sample_projects" / SAMPLE_PROJECT
     if not (path / "project.toml").is_file():
         raise UsageError(f"the sample project is missing from this installation ({path})")
     return path
