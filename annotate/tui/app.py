@@ -1,0 +1,275 @@
+"""AnnotateApp: the annotator's terminal UI over one project folder and one edit session."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from functools import partial
+from typing import ClassVar
+
+from textual import on, work
+from textual.app import App, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+from textual.timer import Timer
+
+from annotate.errors import AnnotateError, LockedError
+from annotate.session import EditSession
+from annotate.storage import ProjectFolder
+from annotate.tui.messages import SaveFinished
+from annotate.tui.screens.dialogs import AnnotatorPrompt, ErrorDialog, LockedDialog
+from annotate.tui.screens.documents import DocumentPicker, DocumentProgress
+from annotate.tui.screens.help import EXTRA_KEYS, HelpScreen, key_table
+from annotate.tui.screens.main import NAVIGATION_BINDINGS, MainScreen
+
+SessionFactory = Callable[..., EditSession]
+
+PALETTE_ACTIONS: list[tuple[str, str, str]] = [
+    ("Sentence: next", "Move to the next sentence (j)", "sentence_next"),
+    ("Sentence: previous", "Move to the previous sentence (k)", "sentence_previous"),
+    ("Sentence: first", "Move to the first sentence (g)", "sentence_first"),
+    ("Sentence: last", "Move to the last sentence (G)", "sentence_last"),
+    ("Sentence: next unreviewed", "Skip to the next sentence not yet reviewed (])",
+     "unreviewed_next"),
+    ("Sentence: previous unreviewed", "Back to the previous sentence not yet reviewed ([)",
+     "unreviewed_previous"),
+    ("Sentence: go to number", "Jump to a sentence by its number (:)", "goto"),
+    ("Sentence: mark reviewed", "Mark reviewed and move to the next sentence (space)",
+     "review"),
+    ("Sentence: unmark reviewed", "Take the review mark off this sentence (x)", "unreview"),
+    ("Cursor: next word", "Move the word cursor right (l)", "word_next"),
+    ("Cursor: previous word", "Move the word cursor left (h)", "word_previous"),
+    ("Selection: extend by word right", "Select word by word to the right (L)",
+     "extend_next"),
+    ("Selection: extend by word left", "Select word by word to the left (H)",
+     "extend_previous"),
+    ("Selection: extend by clause right", "Select to the end of the clause ())",
+     "clause_next"),
+    ("Selection: extend by clause left", "Select back to the start of the clause (()",
+     "clause_previous"),
+    ("Selection: clear", "Drop the selection (escape)", "clear"),
+    ("Annotation: next", "Focus the sentence's next annotation (tab)", "annotation_next"),
+    ("Annotation: previous", "Focus the sentence's previous annotation (shift+tab)",
+     "annotation_previous"),
+    ("Annotation: edit", "Edit subtype, attributes and note (enter)", "annotation_edit"),
+    ("Annotation: delete", "Delete the focused annotation (d)", "annotation_delete"),
+    ("Edit: undo", "Undo the latest change (u)", "undo"),
+    ("Edit: redo", "Redo the latest undone change (ctrl+r)", "redo"),
+    ("Search: find text", "Search the document (/)", "search"),
+    ("Search: next match", "Next match (n)", "search_next"),
+    ("Search: previous match", "Previous match (N)", "search_previous"),
+]
+"""Palette commands run on the annotation screen: (title, help, action)."""
+
+
+class AnnotateApp(App[int]):
+    """Open a project for one annotator and step through a document sentence by sentence."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "annotate"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("q", "quit", "Quit", id="app.quit", tooltip="Save and quit"),
+        Binding("question_mark", "help", "Help", id="app.help",
+                tooltip="Every key, the tag definitions and the guidelines"),
+    ]
+
+    def __init__(self, folder: ProjectFolder, *, annotator: str | None = None,
+                 document: str | None = None, session: EditSession | None = None,
+                 locked: str | None = None, session_factory: SessionFactory = EditSession,
+                 save_delay: float = 2.0) -> None:
+        super().__init__()
+        self.folder = folder
+        self.annotator = annotator
+        self.document = document
+        self.session = session
+        self.locked = locked
+        self.session_factory = session_factory
+        self.save_delay = save_delay
+        self.quit_problem: str | None = None
+        self._save_timer: Timer | None = None
+
+    # --- starting -----------------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        """Show the document at once when everything is known; otherwise ask first."""
+        if self.session is not None and self.document is not None:
+            self._open_main(self.session, self.document)
+        else:
+            self.run_worker(self._start(), exclusive=True, group="start")
+
+    async def _start(self) -> None:
+        """Ask for whatever is missing: the annotator, lock handling, the document."""
+        if self.annotator is None:
+            self.annotator = await self.push_screen_wait(
+                AnnotatorPrompt(self.folder.annotator_names()))
+            if self.annotator is None:
+                self.exit(0)
+                return
+        if self.session is None:
+            session = await self._open_session(self.annotator)
+            if session is None:
+                self.exit(0)
+                return
+            self.session = session
+        if self.document is None:
+            self.document = await self.push_screen_wait(DocumentPicker(self.progress()))
+            if self.document is None:
+                self.action_quit()
+                return
+        self._open_main(self.session, self.document)
+
+    async def _open_session(self, annotator: str) -> EditSession | None:
+        """Take the annotator's file; if another process holds it, offer read-only."""
+        message = self.locked
+        if message is None:
+            try:
+                return self.session_factory(self.folder, annotator)
+            except LockedError as error:
+                message = str(error)
+            except AnnotateError as error:
+                await self.push_screen_wait(ErrorDialog(error.title, str(error)))
+                return None
+        if not await self.push_screen_wait(LockedDialog(message)):
+            return None
+        try:
+            return self.session_factory(self.folder, annotator, read_only=True)
+        except AnnotateError as error:
+            await self.push_screen_wait(ErrorDialog(error.title, str(error)))
+            return None
+
+    def _open_main(self, session: EditSession, document: str) -> None:
+        try:
+            screen = MainScreen(session, document)
+        except AnnotateError as error:
+            self.push_screen(ErrorDialog(error.title, str(error)), lambda _: self.exit(2))
+            return
+        self.push_screen(screen)
+        for warning in session.warnings:
+            self.notify(warning, title="Recovered", severity="warning", markup=False)
+        if session.read_only:
+            self.notify("Opened read-only: another session is editing this file.",
+                        severity="warning", markup=False)
+
+    def progress(self) -> list[DocumentProgress]:
+        """Each document with the annotator's reviewed count and its sentence count."""
+        rows = []
+        for document in self.folder.project.documents:
+            try:
+                total: int | None = len(self.folder.sentences(document.id))
+            except AnnotateError:
+                total = None
+            reviewed = self.session.reviewed_count(document.id) if self.session else 0
+            rows.append(DocumentProgress(document.id, document.title or document.id,
+                                         reviewed, total))
+        return rows
+
+    @property
+    def main(self) -> MainScreen | None:
+        """The annotation screen, once it is open."""
+        return next((s for s in self.screen_stack if isinstance(s, MainScreen)), None)
+
+    # --- saving -------------------------------------------------------------------------------
+
+    def schedule_save(self) -> None:
+        """Fold the journal into the TOML file a little after the last change."""
+        if self._save_timer is not None:
+            self._save_timer.stop()
+        self._save_timer = self.set_timer(self.save_delay, self.save_in_background)
+
+    @work(thread=True, exclusive=True, group="save", exit_on_error=False)
+    def save_in_background(self) -> None:
+        """Save on a thread so no key waits for the TOML file to be written."""
+        session = self.session
+        if session is None:
+            return
+        try:
+            session.save()
+        except AnnotateError as error:
+            self.post_message(SaveFinished(str(error)))
+            return
+        self.post_message(SaveFinished())
+
+    @on(SaveFinished)
+    def save_finished(self, event: SaveFinished) -> None:
+        """Say when a save failed; the changes stay safe in the journal."""
+        if event.error:
+            self.notify(f"{event.error}\nYour changes are kept in the journal.",
+                        title="Could not save", severity="error", markup=False)
+        main = self.main
+        if main is not None:
+            main.saved()
+
+    def close_session(self) -> None:
+        """Save and release the annotator file; remember a failure to report after exit."""
+        session = self.session
+        if session is None:
+            return
+        if self._save_timer is not None:
+            self._save_timer.stop()
+        try:
+            session.close()
+        except AnnotateError as error:
+            self.quit_problem = (f"{error}\nYour changes are kept in the journal and come back "
+                                 "the next time you open the project.")
+
+    # --- actions ------------------------------------------------------------------------------
+
+    def action_quit(self) -> None:  # type: ignore[override]
+        """Save everything, release the file and leave."""
+        self.close_session()
+        self.exit(0)
+
+    def action_help(self) -> None:
+        """Show every key, the tag definitions and the guidelines."""
+        if isinstance(self.screen, HelpScreen):
+            return
+        main = self.main
+        bindings = list(NAVIGATION_BINDINGS)
+        if main is not None:
+            bindings += main.tag_bindings()
+        keys = key_table(bindings, self.get_key_display) + EXTRA_KEYS
+        self.push_screen(HelpScreen(self.folder.project, keys))
+
+    def action_open_document(self) -> None:
+        """Choose another document of the project."""
+        main = self.main
+        if main is None:
+            return
+
+        def open_chosen(document: str | None) -> None:
+            if document is not None:
+                try:
+                    main.open_document(document)
+                except AnnotateError as error:
+                    self.show_error(error)
+
+        self.push_screen(DocumentPicker(self.progress(), main.document), open_chosen)
+
+    def show_error(self, error: AnnotateError) -> None:
+        """Show an error in a dialog."""
+        self.push_screen(ErrorDialog(error.title, str(error)))
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        """Every action of the annotation screen, titled "Noun: verb"."""
+        main = self.main
+        if main is not None and screen is main:
+            for title, help_text, action in PALETTE_ACTIONS:
+                if main.check_action(action, ()):
+                    yield SystemCommand(title, help_text,
+                                        partial(self.run_action, action, main))
+            for tag in self.folder.project.tags:
+                if main.check_action("toggle_tag", (tag.id,)):
+                    yield SystemCommand(
+                        f"Tag: toggle {tag.label}",
+                        f"Tag the selection or the sentence as {tag.id} ({tag.key})",
+                        partial(self.run_action, f"toggle_tag('{tag.id}')", main))
+            if len(self.folder.project.documents) > 1:
+                yield SystemCommand("Document: open", "Switch to another document",
+                                    self.action_open_document)
+            yield SystemCommand("Annotations: save now",
+                                "Fold the journal into the annotator file now",
+                                self.save_in_background)
+        yield SystemCommand("Help: show keys and tags", "Every key, the tag definitions and "
+                            "the guidelines (?)", self.action_help)
+        yield SystemCommand("Theme: change", "Choose another colour theme",
+                            self.action_change_theme)
+        yield SystemCommand("App: quit", "Save everything and quit (q)", self.action_quit)

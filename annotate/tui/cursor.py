@@ -1,0 +1,88 @@
+"""The word cursor and selection inside the current sentence (pure; no textual)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from annotate.tui.words import (
+    clause_ends,
+    next_clause_word,
+    previous_clause_word,
+    trim_span,
+    words,
+)
+
+
+@dataclass
+class WordCursor:
+    """A cursor on one word of a sentence and an optional selection anchored at another."""
+
+    words: list[tuple[int, int]] = field(default_factory=list)
+    """Document spans of the sentence's words."""
+    clause_ends: list[bool] = field(default_factory=list)
+    """Whether a clause ends with each word."""
+    index: int = 0
+    """The word under the cursor."""
+    anchor: int | None = None
+    """The word where the selection started, if there is a selection."""
+
+    @classmethod
+    def for_sentence(cls, text: str, start: int, end: int) -> WordCursor:
+        """A cursor on the first word of the sentence [start, end) of ``text``."""
+        sentence = text[start:end]
+        spans = words(sentence, start)
+        return cls(spans, clause_ends(sentence, spans, start))
+
+    def move(self, delta: int) -> None:
+        """Move the cursor by ``delta`` words and drop the selection."""
+        self.anchor = None
+        self.index = self._clamp(self.index + delta)
+
+    def move_to_offset(self, offset: int) -> None:
+        """Put the cursor on the word holding (or first after) document ``offset``."""
+        self.anchor = None
+        self.index = next((i for i, (_, end) in enumerate(self.words) if end > offset),
+                          max(len(self.words) - 1, 0))
+
+    def extend(self, delta: int) -> None:
+        """Grow the selection by a word; the first press selects the word under the cursor."""
+        if self.anchor is None:
+            self.anchor = self.index
+        else:
+            self.index = self._clamp(self.index + delta)
+
+    def extend_clause(self, forward: bool) -> None:
+        """Grow the selection to the end (or start) of the next (or previous) clause."""
+        if not self.words:
+            return
+        if self.anchor is None:
+            self.anchor = self.index
+            if forward and self.clause_ends[self.index]:
+                return
+            if not forward and (self.index == 0 or self.clause_ends[self.index - 1]):
+                return
+        if forward:
+            self.index = next_clause_word(self.clause_ends, self.index)
+        else:
+            self.index = previous_clause_word(self.clause_ends, self.index)
+
+    def clear(self) -> bool:
+        """Drop the selection; say whether there was one."""
+        had = self.anchor is not None
+        self.anchor = None
+        return had
+
+    @property
+    def cursor_span(self) -> tuple[int, int] | None:
+        """Document span of the word under the cursor."""
+        return self.words[self.index] if self.words else None
+
+    def selection(self, text: str) -> tuple[int, int] | None:
+        """Document span of the selection, trimmed of edge punctuation; None if none."""
+        if self.anchor is None or not self.words:
+            return None
+        low, high = sorted((self.anchor, self.index))
+        return trim_span(text, self.words[low][0], self.words[high][1])
+
+    def _clamp(self, index: int) -> int:
+        return max(0, min(index, len(self.words) - 1))

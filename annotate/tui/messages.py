@@ -1,0 +1,15 @@
+"""Messages shared between screens and the app."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.message import Message
+
+
+@dataclass
+class SaveFinished(Message):
+    """The background save folded the journal into the annotator file (or failed)."""
+
+    error: str | None = None
+    """Why the save failed, or None when it succeeded."""

@@ -1,0 +1,542 @@
+"""The annotation screen: step through a document sentence by sentence and tag claims."""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Callable
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingsMap, BindingType
+from textual.color import Color
+from textual.containers import Horizontal, VerticalScroll
+from textual.keys import _character_to_key
+from textual.screen import Screen
+from textual.widgets import Footer
+
+from annotate.errors import AnnotateError
+from annotate.model import Annotation
+from annotate.session import Change, EditSession
+from annotate.tui.colors import tag_colors
+from annotate.tui.cursor import WordCursor
+from annotate.tui.search import Search
+from annotate.tui.widgets.prompt_bar import PromptBar
+from annotate.tui.widgets.sentence_view import SentenceView, ViewState
+from annotate.tui.widgets.side_panel import SentenceAnnotations, TagLegend
+from annotate.tui.widgets.status import StatusHeader, StatusLine
+
+MOVE = Binding.Group("Move")
+SELECT = Binding.Group("Select")
+
+NAVIGATION_BINDINGS: list[BindingType] = [
+    Binding("j,down", "sentence_next", "Next", id="sentence.next", group=MOVE,
+            tooltip="Next sentence"),
+    Binding("k,up", "sentence_previous", "Previous", id="sentence.previous", group=MOVE,
+            tooltip="Previous sentence"),
+    Binding("g,home", "sentence_first", "First", id="sentence.first", show=False),
+    Binding("G,end", "sentence_last", "Last", id="sentence.last", show=False),
+    Binding("right_square_bracket", "unreviewed_next", "Next unreviewed",
+            id="sentence.next_unreviewed", show=False),
+    Binding("left_square_bracket", "unreviewed_previous", "Previous unreviewed",
+            id="sentence.previous_unreviewed", show=False),
+    Binding("colon", "goto", "Go to sentence", id="sentence.goto", show=False),
+    Binding("space", "review", "Reviewed+next", id="sentence.review",
+            tooltip="Mark the sentence reviewed and move to the next"),
+    Binding("x", "unreview", "Unmark reviewed", id="sentence.unreview", show=False),
+    Binding("l,right", "word_next", "Next word", id="cursor.next", show=False),
+    Binding("h,left", "word_previous", "Previous word", id="cursor.previous", show=False),
+    Binding("L,shift+right", "extend_next", "Select", id="selection.extend_next",
+            group=SELECT, tooltip="Extend the selection by a word to the right"),
+    Binding("H,shift+left", "extend_previous", "Select", id="selection.extend_previous",
+            group=SELECT, tooltip="Extend the selection by a word to the left"),
+    Binding("right_parenthesis,ctrl+shift+right", "clause_next", "Select clause",
+            id="selection.clause_next", show=False),
+    Binding("left_parenthesis,ctrl+shift+left", "clause_previous", "Select clause back",
+            id="selection.clause_previous", show=False),
+    Binding("escape", "clear", "Clear selection", id="selection.clear", show=False),
+    Binding("tab", "annotation_next", "Next annotation", id="annotation.next", show=False),
+    Binding("shift+tab", "annotation_previous", "Previous annotation",
+            id="annotation.previous", show=False),
+    Binding("enter", "annotation_edit", "Edit", id="annotation.edit"),
+    Binding("d", "annotation_delete", "Delete", id="annotation.delete"),
+    Binding("u", "undo", "Undo", id="edit.undo"),
+    Binding("ctrl+r", "redo", "Redo", id="edit.redo", show=False),
+    Binding("slash", "search", "Search", id="search.open"),
+    Binding("n", "search_next", "Next match", id="search.next", show=False),
+    Binding("N", "search_previous", "Previous match", id="search.previous", show=False),
+]
+
+
+class MainScreen(Screen[None]):
+    """One document, the current sentence in context, the legend and the sentence's tags."""
+
+    BINDINGS = NAVIGATION_BINDINGS
+    AUTO_FOCUS = "SentenceView"
+
+    def __init__(self, session: EditSession, document: str) -> None:
+        super().__init__()
+        self.session = session
+        self.project = session.project
+        self.tag_palette = tag_colors(self.project)
+        self._bindings = BindingsMap.merge([self._bindings, BindingsMap(self.tag_bindings())])
+        self.document = ""
+        self.text = ""
+        self.sentences: list[tuple[int, int]] = []
+        self._starts: list[int] = []
+        self.sentence = 0
+        self.cursor = WordCursor()
+        self.focused_id: str | None = None
+        self.search = Search()
+        self._positions: dict[str, int] = {}
+        self._availability: tuple[bool, ...] = ()
+        self._load(document)
+
+    def tag_bindings(self) -> list[BindingType]:
+        tags = Binding.Group("Tag")
+        return [Binding(_character_to_key(tag.key), f"toggle_tag('{tag.id}')", tag.id,
+                        key_display=tag.key, group=tags, id=f"tag.{tag.id}",
+                        tooltip=f"Toggle {tag.label} on the selection or the sentence")
+                for tag in self.project.tags]
+
+    # --- layout -------------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield StatusHeader(id="header", markup=False)
+        with Horizontal(id="body"):
+            yield SentenceView(self.text, self.sentences, _Source(self), id="view")
+            with VerticalScroll(id="panel"):
+                yield TagLegend(self.project, self.tag_palette, id="legend")
+                yield SentenceAnnotations(self.project, self.tag_palette, id="annotations")
+        yield StatusLine(id="status", markup=False)
+        yield PromptBar(id="prompt")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        """Draw everything once."""
+        self._refresh(changed=True)
+
+    def on_resize(self) -> None:
+        """Stack the panel under the text on narrow terminals."""
+        self.set_class(self.size.width < 90, "-narrow")
+
+    # --- state --------------------------------------------------------------------------------
+
+    @property
+    def view(self) -> SentenceView:
+        """The document view."""
+        return self.query_one("#view", SentenceView)
+
+    def _load(self, document: str) -> None:
+        folder = self.session.folder
+        if self.document:
+            self._positions[self.document] = self.sentence
+        self.document = document
+        self.text = folder.text(document)
+        self.sentences = folder.sentences(document)
+        self._starts = [start for start, _ in self.sentences]
+        self.sentence = min(self._positions.get(document, 0), max(len(self.sentences) - 1, 0))
+        self.focused_id = None
+        self._reset_cursor()
+
+    def open_document(self, document: str) -> None:
+        """Switch to another document of the project, where the annotator left it."""
+        if document == self.document:
+            return
+        self._load(document)
+        self.view.set_document(self.text, self.sentences)
+        self._refresh(changed=True)
+
+    def _reset_cursor(self) -> None:
+        if self.sentences:
+            start, end = self.sentences[self.sentence]
+            self.cursor = WordCursor.for_sentence(self.text, start, end)
+        else:
+            self.cursor = WordCursor()
+
+    def sentence_of(self, offset: int) -> int:
+        """Index of the sentence holding (or last starting before) document ``offset``."""
+        return max(0, bisect_right(self._starts, offset) - 1)
+
+    def sentence_annotations(self) -> list[Annotation]:
+        """Annotations overlapping the current sentence, in text order."""
+        if not self.sentences:
+            return []
+        start, end = self.sentences[self.sentence]
+        return sorted(self.session.annotations_overlapping(self.document, start, end),
+                      key=lambda a: (a.start, a.end, a.tag, a.id))
+
+    def target(self) -> Annotation | None:
+        """The annotation enter and d act on: the focused one, else the sentence's only one."""
+        if self.focused_id is not None:
+            return self.session.get(self.focused_id)
+        annotations = self.sentence_annotations()
+        return annotations[0] if len(annotations) == 1 else None
+
+    def go(self, sentence: int, offset: int | None = None) -> None:
+        """Make ``sentence`` current, with the cursor on its first word (or at ``offset``)."""
+        if not self.sentences:
+            return
+        self.sentence = max(0, min(sentence, len(self.sentences) - 1))
+        self.focused_id = None
+        self._reset_cursor()
+        if offset is not None:
+            self.cursor.move_to_offset(offset)
+        self._refresh()
+
+    def _refresh(self, changed: bool = False) -> None:
+        """Push the state down to the widgets; ``changed`` when annotations or marks changed."""
+        view = self.view
+        annotations = self.sentence_annotations()
+        if self.focused_id is not None and all(a.id != self.focused_id for a in annotations):
+            self.focused_id = None
+        view.show(ViewState(sentence=self.sentence, cursor=self.cursor.cursor_span,
+                            selection=self.cursor.selection(self.text), focused=self.focused_id,
+                            match=self.search.match))
+        if changed:
+            view.invalidate()
+            self.query_one("#legend", TagLegend).show_counts(
+                self.session.tag_counts(self.document))
+            self._show_header()
+        self.query_one("#annotations", SentenceAnnotations).show_annotations(
+            annotations, self.focused_id)
+        self._show_status()
+        availability = self._current_availability(annotations)
+        if availability != self._availability:
+            self._availability = availability
+            self.refresh_bindings()
+
+    def _show_header(self) -> None:
+        document = self.project.document(self.document)
+        self.query_one("#header", StatusHeader).show(
+            project=self.project.title,
+            document=(document.title or document.id) if document else self.document,
+            annotator=self.session.annotator,
+            reviewed=self.session.reviewed_count(self.document), total=len(self.sentences),
+            read_only=self.session.read_only, saved=not self.session.dirty)
+
+    def _show_status(self, detail: str | None = None) -> None:
+        if detail is None:
+            selection = self.cursor.selection(self.text)
+            if selection:
+                detail = f"selected: {self.text[selection[0]:selection[1]]!r}"
+            elif self.search.query:
+                detail = f"search: {self.search.query!r}"
+            else:
+                detail = ""
+        self.query_one("#status", StatusLine).show(
+            sentence=self.sentence, total=len(self.sentences),
+            reviewed=bool(self.sentences) and self.session.is_reviewed(self.document,
+                                                                       self.sentence),
+            detail=detail[:200])
+
+    def _current_availability(self, annotations: list[Annotation]) -> tuple[bool, ...]:
+        writable = not self.session.read_only
+        has_target = self.focused_id is not None or len(annotations) == 1
+        return (writable, self.sentence > 0, self.sentence < len(self.sentences) - 1,
+                bool(annotations), has_target, self.cursor.anchor is not None,
+                self.session.can_undo, self.session.can_redo, bool(self.search.query))
+
+    def changed(self, detail: str | None = None) -> None:
+        """After an edit: redraw, schedule a save, say what happened."""
+        self._refresh(changed=True)
+        if detail:
+            self._show_status(detail)
+        schedule = getattr(self.app, "schedule_save", None)
+        if schedule is not None:
+            schedule()
+
+    def saved(self) -> None:
+        """The journal was folded into the annotator file."""
+        self._show_header()
+
+    def guard_edit(self, error: AnnotateError) -> None:
+        """Show an edit that failed."""
+        show = getattr(self.app, "show_error", None)
+        if show is not None:
+            show(error)
+        else:
+            self.notify(str(error), severity="error", markup=False)
+
+    # --- availability -------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Enable each action only where it can do something; None shows it dimmed."""
+        (writable, has_previous, has_next, has_annotations, has_target, has_selection,
+         can_undo, can_redo, has_query) = self._availability or self._current_availability(
+             self.sentence_annotations())
+        rules: dict[str, bool] = {
+            "sentence_next": has_next, "sentence_previous": has_previous,
+            "sentence_first": has_previous, "sentence_last": has_next,
+            "review": writable and bool(self.sentences), "unreview": writable,
+            "toggle_tag": writable and bool(self.sentences),
+            "annotation_next": has_annotations, "annotation_previous": has_annotations,
+            "annotation_edit": writable and has_target,
+            "annotation_delete": writable and has_target,
+            "undo": writable and can_undo, "redo": writable and can_redo,
+            "search_next": has_query, "search_previous": has_query,
+            "clear": has_selection or self.focused_id is not None,
+        }
+        allowed = rules.get(action, True)
+        return True if allowed else None
+
+    # --- moving -------------------------------------------------------------------------------
+
+    def action_sentence_next(self) -> None:
+        """Next sentence."""
+        self.go(self.sentence + 1)
+
+    def action_sentence_previous(self) -> None:
+        """Previous sentence."""
+        self.go(self.sentence - 1)
+
+    def action_sentence_first(self) -> None:
+        """First sentence."""
+        self.go(0)
+
+    def action_sentence_last(self) -> None:
+        """Last sentence."""
+        self.go(len(self.sentences) - 1)
+
+    def action_unreviewed_next(self) -> None:
+        """Next sentence not yet reviewed."""
+        found = self.session.next_unreviewed(self.document, self.sentence, len(self.sentences))
+        if found is None:
+            self.notify("No unreviewed sentence after this one.", markup=False)
+        else:
+            self.go(found)
+
+    def action_unreviewed_previous(self) -> None:
+        """Previous sentence not yet reviewed."""
+        found = self.session.next_unreviewed(self.document, self.sentence, len(self.sentences),
+                                             backwards=True)
+        if found is None:
+            self.notify("No unreviewed sentence before this one.", markup=False)
+        else:
+            self.go(found)
+
+    def action_goto(self) -> None:
+        """Ask for a sentence number."""
+        self.query_one(PromptBar).ask("goto", "Go to sentence:",
+                                      f"1-{len(self.sentences):,}")
+
+    def action_word_next(self) -> None:
+        """Cursor to the next word."""
+        self.cursor.move(1)
+        self._refresh()
+
+    def action_word_previous(self) -> None:
+        """Cursor to the previous word."""
+        self.cursor.move(-1)
+        self._refresh()
+
+    def action_extend_next(self) -> None:
+        """Extend the selection by a word to the right."""
+        self.cursor.extend(1)
+        self._refresh()
+
+    def action_extend_previous(self) -> None:
+        """Extend the selection by a word to the left."""
+        self.cursor.extend(-1)
+        self._refresh()
+
+    def action_clause_next(self) -> None:
+        """Extend the selection to the end of the clause."""
+        self.cursor.extend_clause(forward=True)
+        self._refresh()
+
+    def action_clause_previous(self) -> None:
+        """Extend the selection back to the start of the clause."""
+        self.cursor.extend_clause(forward=False)
+        self._refresh()
+
+    def action_clear(self) -> None:
+        """Drop the selection, else the annotation focus."""
+        if not self.cursor.clear():
+            self.focused_id = None
+        self._refresh()
+
+    def action_annotation_next(self) -> None:
+        """Focus the sentence's next annotation."""
+        self._cycle(1)
+
+    def action_annotation_previous(self) -> None:
+        """Focus the sentence's previous annotation."""
+        self._cycle(-1)
+
+    def _cycle(self, step: int) -> None:
+        ids = [a.id for a in self.sentence_annotations()]
+        if not ids:
+            return
+        if self.focused_id in ids:
+            self.focused_id = ids[(ids.index(self.focused_id) + step) % len(ids)]
+        else:
+            self.focused_id = ids[0] if step > 0 else ids[-1]
+        self._refresh()
+
+    # --- search -------------------------------------------------------------------------------
+
+    def action_search(self) -> None:
+        """Ask for text to find."""
+        self.query_one(PromptBar).ask("search", "Search:", "text (case-insensitive unless it "
+                                                           "has capitals)", self.search.query)
+
+    def action_search_next(self) -> None:
+        """Next match of the search."""
+        self._find(forward=True)
+
+    def action_search_previous(self) -> None:
+        """Previous match of the search."""
+        self._find(forward=False)
+
+    def _find(self, forward: bool) -> None:
+        if not self.search.query:
+            return
+        start, end = self.sentences[self.sentence]
+        found = self.search.find(self.text, start, end, forward=forward)
+        if found is None:
+            self.notify(f"Not found: {self.search.query!r}", severity="warning", markup=False)
+            self._refresh()
+            return
+        match_start, wrapped = found
+        self.go(self.sentence_of(match_start), offset=match_start)
+        if wrapped:
+            self.notify("Search wrapped around the document.", markup=False)
+
+    @on(PromptBar.Submitted)
+    def prompt_submitted(self, event: PromptBar.Submitted) -> None:
+        """Run the search or the jump the prompt asked for."""
+        self.view.focus()
+        if event.purpose == "search":
+            self.search.set_query(event.value)
+            self._find(forward=True)
+        elif event.purpose == "goto":
+            value = event.value.strip().replace(",", "")
+            if not value.isdigit() or not 1 <= int(value) <= len(self.sentences):
+                self.notify(f"Give a sentence number from 1 to {len(self.sentences):,}.",
+                            severity="warning", markup=False)
+                return
+            self.go(int(value) - 1)
+
+    @on(PromptBar.Cancelled)
+    def prompt_cancelled(self) -> None:
+        """Back to the text."""
+        self.view.focus()
+
+    # --- editing ------------------------------------------------------------------------------
+
+    def action_toggle_tag(self, tag_id: str) -> None:
+        """Toggle a tag on the selection, or on the whole sentence when nothing is selected."""
+        span = self.cursor.selection(self.text) or self.sentences[self.sentence]
+        try:
+            added = self.session.toggle(self.document, span[0], span[1], tag_id)
+        except AnnotateError as error:
+            self.guard_edit(error)
+            return
+        self.cursor.clear()
+        self.focused_id = added.id if added else None
+        self.changed(f"{'added' if added else 'removed'} {tag_id}")
+
+    def action_review(self) -> None:
+        """Mark the sentence reviewed and move to the next."""
+        try:
+            self.session.set_reviewed(self.document, self.sentence, True)
+        except AnnotateError as error:
+            self.guard_edit(error)
+            return
+        if self.sentence < len(self.sentences) - 1:
+            self.sentence += 1
+            self.focused_id = None
+            self._reset_cursor()
+        self.changed()
+
+    def action_unreview(self) -> None:
+        """Take the review mark off the sentence."""
+        try:
+            self.session.set_reviewed(self.document, self.sentence, False)
+        except AnnotateError as error:
+            self.guard_edit(error)
+            return
+        self.changed("review mark removed")
+
+    def action_annotation_delete(self) -> None:
+        """Delete the focused annotation."""
+        target = self.target()
+        if target is None:
+            return
+        try:
+            self.session.delete(target.id)
+        except AnnotateError as error:
+            self.guard_edit(error)
+            return
+        self.focused_id = None
+        self.changed(f"deleted {target.tag}")
+
+    def action_annotation_edit(self) -> None:
+        """Open the editor for the focused annotation."""
+        from annotate.tui.screens.editor import AnnotationEditor, EditorResult
+
+        target = self.target()
+        tag = self.project.tag(target.tag) if target else None
+        if target is None or tag is None:
+            return
+        self.focused_id = target.id
+
+        def apply(result: EditorResult | None) -> None:
+            if result is None:
+                return
+            try:
+                self.session.update(target.id, subtype=result.subtype,
+                                    attributes=result.attributes, note=result.note)
+            except AnnotateError as error:
+                self.guard_edit(error)
+                return
+            self.changed(f"edited {target.tag}")
+
+        self.app.push_screen(AnnotationEditor(target, tag, self.tag_palette[tag.id]), apply)
+
+    def action_undo(self) -> None:
+        """Undo the latest change of the session."""
+        self._show_change(self.session.undo)
+
+    def action_redo(self) -> None:
+        """Redo the latest undone change."""
+        self._show_change(self.session.redo)
+
+    def _show_change(self, step: Callable[[], Change | None]) -> None:
+        try:
+            change = step()
+        except AnnotateError as error:
+            self.guard_edit(error)
+            return
+        if change is None:
+            self.notify("Nothing to undo." if step == self.session.undo else "Nothing to redo.",
+                        markup=False)
+            return
+        if change.document != self.document:
+            self._load(change.document)
+            self.view.set_document(self.text, self.sentences)
+        sentence = change.sentence if change.sentence is not None else self.sentence_of(
+            change.start)
+        self.sentence = sentence
+        self.focused_id = None
+        self._reset_cursor()
+        self.changed(change.description)
+
+
+class _Source:
+    """What the view reads, answered from the screen's session and document."""
+
+    def __init__(self, screen: MainScreen) -> None:
+        self._screen = screen
+
+    def is_reviewed(self, sentence: int) -> bool:
+        """Whether the sentence is marked reviewed."""
+        return self._screen.session.is_reviewed(self._screen.document, sentence)
+
+    def annotations_between(self, start: int, end: int) -> list[Annotation]:
+        """Annotations overlapping [start, end)."""
+        return self._screen.session.annotations_overlapping(self._screen.document, start, end)
+
+    def tag_color(self, tag_id: str) -> Color:
+        """The tag's colour."""
+        return self._screen.tag_palette.get(tag_id, Color(128, 128, 128))

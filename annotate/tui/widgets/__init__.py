@@ -1,0 +1,1 @@
+"""Widgets of the annotator's UI, one family per module."""

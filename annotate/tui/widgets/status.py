@@ -1,0 +1,39 @@
+"""The header line (project, document, annotator, progress) and the sentence status line."""
+
+from __future__ import annotations
+
+from textual.content import Content
+from textual.style import Style
+from textual.widgets import Static
+
+from annotate.textsafe import visible
+
+
+class StatusHeader(Static):
+    """Project · document · annotator · reviewed/total, and whether work is saved."""
+
+    def show(self, *, project: str, document: str, annotator: str, reviewed: int, total: int,
+             read_only: bool, saved: bool) -> None:
+        """Redraw the header."""
+        percent = f"{100 * reviewed / total:.0f}%" if total else "-"
+        parts: list[str | tuple[str, str | Style]] = [
+            (visible(project), Style(bold=True)), " · ", visible(document), " · ",
+            (visible(annotator), Style(italic=True)), " · ",
+            (f"{reviewed:,}/{total:,} reviewed ({percent})", Style(bold=True)),
+        ]
+        if read_only:
+            parts += ["  ", (" READ-ONLY ", Style(reverse=True, bold=True))]
+        else:
+            parts += ["  ", ("saved" if saved else "journaled", Style(dim=True))]
+        self.update(Content.assemble(*parts))
+
+
+class StatusLine(Static):
+    """Where the cursor is: sentence number, review mark, selection, search."""
+
+    def show(self, *, sentence: int, total: int, reviewed: bool, detail: str) -> None:
+        """Redraw the status line."""
+        mark = ("✓ reviewed", Style(bold=True)) if reviewed else ("not reviewed", Style(dim=True))
+        self.update(Content.assemble(
+            (f"Sentence {sentence + 1:,}/{total:,}", Style(bold=True)), "  ", mark,
+            "  ", visible(detail)))
