@@ -103,14 +103,19 @@ def render_stats(stats: ProjectStats) -> None:
     if not stats.annotators:
         console.print(Text("No annotator files yet."))
         return
+    total = stats.sentences
     annotators = Table(title="Annotators", title_justify="left")
     annotators.add_column("annotator")
     annotators.add_column("reviewed", justify="right")
     annotators.add_column("annotations", justify="right")
-    for tag_id in stats.tag_ids:
-        annotators.add_column(tag_id, justify="right")
-    total = stats.sentences
     for a in stats.annotators:
-        annotators.add_row(Text(a.name), f"{a.reviewed}/{total} ({_percent(a.reviewed, total)}%)",
-                           str(a.annotations), *(str(a.tags[t]) for t in stats.tag_ids))
+        share = f"{a.reviewed:,}/{total:,} ({_percent(a.reviewed, total)}%)"
+        annotators.add_row(Text(a.name), share, f"{a.annotations:,}")
     console.print(annotators)
+    tags = Table(title="Tags", title_justify="left")
+    tags.add_column("tag")
+    for a in stats.annotators:
+        tags.add_column(Text(a.name), justify="right")
+    for tag_id in stats.tag_ids:
+        tags.add_row(Text(tag_id), *(f"{a.tags[tag_id]:,}" for a in stats.annotators))
+    console.print(tags)
