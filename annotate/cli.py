@@ -198,7 +198,7 @@ def _plugin_registrations() -> list[Callable[[argparse._SubParsersAction], None]
     import importlib
 
     found = []
-    for name in ("annotate.cli_agreement", "annotate.cli_export"):
+    for name in ("annotate.cli_agreement", "annotate.cli_export", "annotate.cli_maintenance"):
         try:
             module = importlib.import_module(name)
         except ModuleNotFoundError as e:

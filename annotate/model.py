@@ -275,6 +275,8 @@ class Annotation(Strict):
     """Typed attribute values by attribute id."""
     note: str = ""
     """Free-text note."""
+    orphaned: bool = False
+    """True when the document changed and the quote could not be found again; kept, not dropped."""
     created: datetime
     """When the annotation was made (UTC)."""
     modified: datetime

@@ -263,6 +263,7 @@ def annotation_dict(annotation: Annotation) -> dict[str, Any]:
         "prefix": annotation.prefix,
         "suffix": annotation.suffix,
         "note": annotation.note,
+        "orphaned": annotation.orphaned or None,
         "created": annotation.created,
         "modified": annotation.modified,
     }
@@ -338,6 +339,8 @@ def check_annotations(
                             f"tag {tag.id!r} has no attribute {name!r}; known: {known}")
                 elif (reason := definition.value_problem(value)) is not None:
                     problem(f"{where}.attributes.{name}", reason)
+        if ann.orphaned:
+            continue  # its offsets refer to an older text; re-anchoring reported it
         if ann.end > document.length:
             problem(f"{where}.end", f"span [{ann.start}, {ann.end}) is past the end of "
                                     f"document {document.id!r} ({document.length} characters)")
