@@ -1,0 +1,332 @@
+"""Export tagged claims as JSON, JSON Lines, CSV or W3C Web Annotation JSON-LD.
+
+Every format is written claim by claim to a text stream: one annotator file is loaded at a
+time and no format builds its whole output in memory. The JSON shape is described by the
+models in ``annotate.export_model``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import itertools
+import json
+import os
+import sys
+import tempfile
+from bisect import bisect_right
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Literal, TextIO
+
+from pydantic_core import to_json
+
+from annotate.errors import SaveError, UsageError
+from annotate.export_model import CLAIM_FIELDS, EXPORT_SCHEMA_VERSION
+from annotate.model import Annotation, AnnotatorFile, Document
+from annotate.storage import ProjectFolder
+
+ExportFormat = Literal["json", "jsonl", "csv", "w3c"]
+FORMATS: tuple[ExportFormat, ...] = ("json", "jsonl", "csv", "w3c")
+"""Formats ``annotate export`` writes; the first is the default."""
+
+CSV_FIELDS: tuple[str, ...] = tuple(f for f in CLAIM_FIELDS if f != "attributes")
+"""CSV columns before the ``attr.<name>`` columns: every claim field but ``attributes``."""
+
+_END = object()
+"""Marks the end of an item stream."""
+
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+"""Cell beginnings a spreadsheet would run as a formula."""
+
+
+@dataclass(frozen=True)
+class ExportSelection:
+    """Which claims to export; an empty tuple means no restriction."""
+
+    annotators: tuple[str, ...] = ()
+    documents: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    reviewed_only: bool = False
+
+
+@dataclass
+class ExportPlan:
+    """A selection checked against a project: the annotators, documents and tags to export."""
+
+    folder: ProjectFolder
+    annotators: list[str]
+    documents: list[Document]
+    tags: frozenset[str] | None
+    reviewed_only: bool
+    reviewed: list[dict[str, Any]] = field(default_factory=list)
+    """Reviewed sentences per annotator and document, filled in while claims are read."""
+    warnings: list[str] = field(default_factory=list)
+    """What reading the annotator files noticed, e.g. a damaged journal line."""
+
+
+def plan_export(folder: ProjectFolder, selection: ExportSelection) -> ExportPlan:
+    """Check the selection's names against the project, failing on the first unknown one."""
+    project = folder.project
+    known_annotators = folder.annotator_names()
+    for name in selection.annotators:
+        folder.annotator_path(name)
+        if name not in known_annotators:
+            known = ", ".join(known_annotators) or "(none yet)"
+            raise UsageError(f"no annotator {name!r} in {folder.root}; known: {known}")
+    for tag_id in selection.tags:
+        if project.tag(tag_id) is None:
+            known = ", ".join(t.id for t in project.tags) or "(none)"
+            raise UsageError(f"no tag {tag_id!r} in {folder.project_path}; known: {known}")
+    for document_id in selection.documents:
+        folder.require_document(document_id)
+    annotators = [a for a in known_annotators
+                  if not selection.annotators or a in selection.annotators]
+    documents = [d for d in project.documents
+                 if not selection.documents or d.id in selection.documents]
+    return ExportPlan(folder=folder, annotators=annotators, documents=documents,
+                      tags=frozenset(selection.tags) or None,
+                      reviewed_only=selection.reviewed_only)
+
+
+def current_annotator_file(folder: ProjectFolder,
+                           annotator: str) -> tuple[AnnotatorFile, list[str]]:
+    """An annotator's file with any edits still in its journal, and what reading noticed."""
+    from annotate.session import EditSession
+
+    session = EditSession(folder, annotator, read_only=True)
+    return session.snapshot(), session.warnings
+
+
+def iso_time(moment: datetime) -> str:
+    """ISO 8601 text of a timestamp, with ``Z`` for UTC."""
+    text = moment.isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
+def sentence_index(starts: Sequence[int], ends: Sequence[int], offset: int) -> int | None:
+    """Index of the sentence holding ``offset``, else the next one, else the last one."""
+    if not starts:
+        return None
+    index = bisect_right(starts, offset) - 1
+    if index < 0:
+        return 0
+    if offset >= ends[index] and index + 1 < len(starts):
+        return index + 1
+    return index
+
+
+def iter_claims(plan: ExportPlan) -> Iterator[dict[str, Any]]:
+    """Claim records in export order: annotator, document in project order, start, end, id."""
+    folder = plan.folder
+    tag_labels = {t.id: t.label for t in folder.project.tags}
+    times: dict[datetime, str] = {}
+    plan.reviewed.clear()
+    plan.warnings.clear()
+    for annotator in plan.annotators:
+        annotator_file, warnings = current_annotator_file(folder, annotator)
+        plan.warnings.extend(warnings)
+        by_document: dict[str, list[Annotation]] = {}
+        for annotation in annotator_file.annotations:
+            if plan.tags is None or annotation.tag in plan.tags:
+                by_document.setdefault(annotation.document, []).append(annotation)
+        for document in plan.documents:
+            reviewed_indices = annotator_file.reviewed.get(document.id, [])
+            if reviewed_indices:
+                plan.reviewed.append({"annotator": annotator, "document": document.id,
+                                      "sentences": list(reviewed_indices)})
+            annotations = by_document.get(document.id)
+            if not annotations:
+                continue
+            reviewed = set(reviewed_indices)
+            text = folder.text(document.id)
+            spans = folder.sentences(document.id)
+            starts = [s for s, _ in spans]
+            ends = [e for _, e in spans]
+            sentence_texts: dict[int | None, str] = {None: ""}
+            annotations.sort(key=lambda a: (a.start, a.end, a.id))
+            for annotation in annotations:
+                index = sentence_index(starts, ends, annotation.start)
+                if plan.reviewed_only and index not in reviewed:
+                    continue
+                if index not in sentence_texts:
+                    sentence_texts[index] = text[slice(*spans[index])]  # type: ignore[index]
+                created, modified = annotation.created, annotation.modified
+                if created not in times:
+                    times[created] = iso_time(created)
+                if modified not in times:
+                    times[modified] = iso_time(modified)
+                yield {
+                    "id": annotation.id,
+                    "annotator": annotator,
+                    "document": document.id,
+                    "sentence_index": index,
+                    "sentence_text": sentence_texts[index],
+                    "start": annotation.start,
+                    "end": annotation.end,
+                    "quote": annotation.quote,
+                    "prefix": annotation.prefix,
+                    "suffix": annotation.suffix,
+                    "tag": annotation.tag,
+                    "tag_label": tag_labels.get(annotation.tag, annotation.tag),
+                    "subtype": annotation.subtype,
+                    "attributes": dict(sorted(annotation.attributes.items())),
+                    "note": annotation.note,
+                    "created": times[created],
+                    "modified": times[modified],
+                    "reviewed": index in reviewed,
+                }
+
+
+def export_header(plan: ExportPlan, now: datetime) -> dict[str, Any]:
+    """The JSON export's fields other than ``claims`` and ``reviewed``."""
+    project = plan.folder.project
+    return {
+        "schema_version": EXPORT_SCHEMA_VERSION,
+        "project": {"id": project.id, "title": project.title},
+        "exported_at": iso_time(now),
+        "documents": [{"id": d.id, "title": d.title or d.id, "sha256": d.sha256}
+                      for d in plan.documents],
+    }
+
+
+def _pretty(value: Any, indent: str) -> str:
+    """Two-space-indented JSON of ``value``, every line after the first indented by ``indent``."""
+    return to_json(value, indent=2).decode("utf-8").replace("\n", "\n" + indent)
+
+
+def _write_items(out: TextIO, items: Iterable[Any], indent: str, batch: int = 500) -> int:
+    """Write the elements of a JSON array, pretty-printed at ``indent``; return how many.
+
+    Elements are serialised in batches, which is several times faster than one by one.
+    """
+    count = 0
+    chunk: list[Any] = []
+    for item in itertools.chain(items, [_END]):
+        if item is not _END:
+            chunk.append(item)
+            if len(chunk) < batch:
+                continue
+        if not chunk:
+            break
+        body = to_json(chunk, indent=2).decode("utf-8")[2:-2]
+        out.write(("," if count else "") + "\n" + indent[:-2]
+                  + body.replace("\n", "\n" + indent[:-2]))
+        count += len(chunk)
+        chunk = []
+    out.write("\n" + indent[:-2] + "]" if count else "]")
+    return count
+
+
+def reviewed_json(reviewed: list[dict[str, Any]], indent: str) -> str:
+    """The ``reviewed`` list as JSON text, one entry per line."""
+    lines = [indent + "  " + json.dumps(entry, ensure_ascii=False) for entry in reviewed]
+    return "[\n" + ",\n".join(lines) + "\n" + indent + "]" if lines else "[]"
+
+
+def write_json(out: TextIO, plan: ExportPlan, now: datetime) -> int:
+    """Write the JSON export; return the number of claims."""
+    head = _pretty(export_header(plan, now), "")
+    out.write(head[:-2] + ',\n  "claims": [')
+    count = _write_items(out, iter_claims(plan), "    ")
+    out.write(',\n  "reviewed": ' + reviewed_json(plan.reviewed, "  ") + "\n}\n")
+    return count
+
+
+def write_jsonl(out: TextIO, plan: ExportPlan) -> int:
+    """Write one claim per line; return the number of claims."""
+    count = 0
+    for claim in iter_claims(plan):
+        out.write(json.dumps(claim, ensure_ascii=False) + "\n")
+        count += 1
+    return count
+
+
+def _cell(value: Any, excel: bool) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return "'" + value if excel and value.startswith(_FORMULA_STARTS) else value
+    return str(value)
+
+
+def write_csv(out: TextIO, plan: ExportPlan, *, excel: bool = False) -> int:
+    """Write one claim per row with ``attr.<name>`` columns; return the number of claims.
+
+    The attribute columns are the union over the exported claims, so rows are first spooled
+    (to a temporary file once large) and written after the header is known. With ``excel``,
+    the file starts with a byte-order mark and text cells that a spreadsheet would evaluate
+    as a formula are prefixed with an apostrophe.
+    """
+    attribute_names: set[str] = set()
+    count = 0
+    with tempfile.SpooledTemporaryFile(max_size=8 * 2**20, mode="w+", encoding="utf-8",
+                                       newline="") as spool:
+        for claim in iter_claims(plan):
+            attribute_names.update(claim["attributes"])
+            spool.write(json.dumps([[claim[f] for f in CSV_FIELDS], claim["attributes"]],
+                                   ensure_ascii=False) + "\n")
+            count += 1
+        columns = sorted(attribute_names)
+        if excel:
+            out.write("\ufeff")
+        writer = csv.writer(out)
+        writer.writerow([*CSV_FIELDS, *(f"attr.{name}" for name in columns)])
+        spool.seek(0)
+        for line in spool:
+            values, attributes = json.loads(line)
+            writer.writerow([*(_cell(v, excel) for v in values),
+                             *(_cell(attributes.get(name), excel) for name in columns)])
+    return count
+
+
+def write_export(out: TextIO, plan: ExportPlan, fmt: str, *, now: datetime | None = None,
+                 excel: bool = False) -> int:
+    """Write the planned claims in ``fmt``; return the number of claims written."""
+    from annotate.export_w3c import write_w3c
+
+    moment = now or datetime.now(UTC).replace(microsecond=0)
+    if fmt == "json":
+        return write_json(out, plan, moment)
+    if fmt == "jsonl":
+        return write_jsonl(out, plan)
+    if fmt == "csv":
+        return write_csv(out, plan, excel=excel)
+    if fmt == "w3c":
+        return write_w3c(out, plan, moment)
+    raise UsageError(f"unknown export format {fmt!r}; choose one of: {', '.join(FORMATS)}")
+
+
+@contextlib.contextmanager
+def open_output(path: Path | None) -> Iterator[TextIO]:
+    """Standard output, or a temporary file beside ``path`` that replaces it only on success."""
+    if path is None:
+        yield sys.stdout
+        return
+    folder = path.parent
+    if path.is_dir():
+        raise SaveError(f"{path}: is a folder; give a file name")
+    try:
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    except OSError as e:
+        raise SaveError(f"{path}: cannot write: {e.strerror or e}") from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            yield handle
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp_name, path.stat().st_mode & 0o777 if path.exists() else 0o644)
+        os.replace(tmp_name, path)
+    except OSError as e:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp_name)
+        raise SaveError(f"{path}: cannot write: {e.strerror or e}; the previous file is "
+                        "unchanged") from None
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp_name)
+        raise

@@ -1,0 +1,164 @@
+"""W3C Web Annotation JSON-LD: claims to ``Annotation`` objects and back.
+
+Each claim becomes an ``Annotation`` whose target holds a ``TextQuoteSelector`` and a
+``TextPositionSelector`` and whose bodies are a ``tagging`` body (the tag) and, if there is a
+note, a ``commenting`` body. What the Web Annotation vocabulary has no term for (annotator
+name, subtype, attributes, the sentence, review mark) is kept under ``annotate:claim`` so an
+import gets back exactly what was exported.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, TextIO
+
+from annotate.export import (
+    ExportPlan,
+    _pretty,
+    _write_items,
+    export_header,
+    iter_claims,
+    reviewed_json,
+)
+
+ANNO_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
+"""The Web Annotation JSON-LD context."""
+
+NAMESPACE = "urn:annotate:"
+"""IRI prefix of the ``annotate:`` terms and of document and annotation identifiers."""
+
+CONTEXT: list[Any] = [ANNO_CONTEXT, {
+    "@version": 1.1,
+    "annotate": NAMESPACE,
+    "annotate:claim": {"@type": "@json"},
+    "annotate:export": {"@type": "@json"},
+    "annotate:reviewed": {"@type": "@json"},
+}]
+"""The collection's ``@context``: the W3C context plus this tool's JSON-valued extension terms."""
+
+EXTRA_FIELDS = ("id", "annotator", "document", "sentence_index", "sentence_text", "tag_label",
+                "subtype", "attributes", "reviewed")
+"""Claim fields kept under ``annotate:claim``; the rest map to Web Annotation terms."""
+
+
+def document_iri(project_id: str, document_id: str) -> str:
+    """The ``target.source`` of a claim on this document."""
+    return f"{NAMESPACE}{project_id}:document:{document_id}"
+
+
+def claim_to_annotation(claim: dict[str, Any], project_id: str) -> dict[str, Any]:
+    """One exported claim as a W3C ``Annotation``."""
+    bodies: list[dict[str, str]] = [
+        {"type": "TextualBody", "purpose": "tagging", "value": claim["tag"]}]
+    if claim["note"]:
+        bodies.append({"type": "TextualBody", "purpose": "commenting", "value": claim["note"],
+                       "format": "text/plain"})
+    return {
+        "id": f"{NAMESPACE}{project_id}:annotation:{claim['annotator']}:{claim['id']}",
+        "type": "Annotation",
+        "motivation": "tagging",
+        "creator": {"type": "Person", "name": claim["annotator"]},
+        "created": claim["created"],
+        "modified": claim["modified"],
+        "body": bodies,
+        "target": {
+            "source": document_iri(project_id, claim["document"]),
+            "selector": [
+                {"type": "TextQuoteSelector", "exact": claim["quote"],
+                 "prefix": claim["prefix"], "suffix": claim["suffix"]},
+                {"type": "TextPositionSelector", "start": claim["start"],
+                 "end": claim["end"]},
+            ],
+        },
+        "annotate:claim": {name: claim[name] for name in EXTRA_FIELDS},
+    }
+
+
+def write_w3c(out: TextIO, plan: ExportPlan, now: datetime) -> int:
+    """Write an ``AnnotationCollection`` with every claim in its first page; return the count."""
+    project_id = plan.folder.project.id
+    header = export_header(plan, now)
+    head = {
+        "@context": CONTEXT,
+        "type": "AnnotationCollection",
+        "label": plan.folder.project.title,
+        "generator": {"type": "Software", "name": "annotate"},
+        "generated": header["exported_at"],
+        "annotate:export": header,
+        "first": {"type": "AnnotationPage", "startIndex": 0},
+    }
+    text = _pretty(head, "")
+    out.write(text[: text.rindex("\n  }")] + ',\n    "items": [')
+    count = _write_items(out, (claim_to_annotation(c, project_id) for c in iter_claims(plan)),
+                         "      ")
+    out.write(f'\n  }},\n  "total": {count},\n  "annotate:reviewed": '
+              + reviewed_json(plan.reviewed, "  ") + "\n}\n")
+    return count
+
+
+class AnnotationShapeError(ValueError):
+    """A W3C annotation that lacks what a claim needs; ``field`` names the missing part."""
+
+    def __init__(self, field: str, problem: str) -> None:
+        super().__init__(problem)
+        self.field = field
+        self.problem = problem
+
+
+def _selector(target: Any, kind: str) -> dict[str, Any]:
+    selectors = target.get("selector") if isinstance(target, dict) else None
+    if isinstance(selectors, dict):
+        selectors = [selectors]
+    for selector in selectors if isinstance(selectors, list) else []:
+        if isinstance(selector, dict) and selector.get("type") == kind:
+            return selector
+    raise AnnotationShapeError("target.selector", f"no {kind}")
+
+
+def annotation_to_claim(annotation: Any) -> dict[str, Any]:
+    """The claim fields of a W3C ``Annotation`` written by ``claim_to_annotation``."""
+    if not isinstance(annotation, dict) or annotation.get("type") != "Annotation":
+        raise AnnotationShapeError("type", "expected an object with \"type\": \"Annotation\"")
+    extra = annotation.get("annotate:claim")
+    if not isinstance(extra, dict):
+        raise AnnotationShapeError("annotate:claim", "missing; this annotation was not "
+                                                     "exported by annotate")
+    bodies = annotation.get("body")
+    if isinstance(bodies, dict):
+        bodies = [bodies]
+    if not isinstance(bodies, list):
+        raise AnnotationShapeError("body", "missing")
+    texts = {b.get("purpose"): b.get("value") for b in bodies if isinstance(b, dict)}
+    if "tagging" not in texts:
+        raise AnnotationShapeError("body", "no TextualBody with purpose \"tagging\"")
+    target = annotation.get("target")
+    quote = _selector(target, "TextQuoteSelector")
+    position = _selector(target, "TextPositionSelector")
+    claim = dict(extra)
+    claim.update({
+        "start": position.get("start"), "end": position.get("end"),
+        "quote": quote.get("exact"), "prefix": quote.get("prefix", ""),
+        "suffix": quote.get("suffix", ""), "tag": texts["tagging"],
+        "note": texts.get("commenting", ""),
+        "created": annotation.get("created"), "modified": annotation.get("modified"),
+    })
+    return claim
+
+
+def collection_items(data: Any) -> tuple[list[Any], str]:
+    """The annotations of a collection, page, single annotation or list, with their path."""
+    if isinstance(data, list):
+        return data, ""
+    if not isinstance(data, dict):
+        raise AnnotationShapeError("", "expected a JSON object")
+    kind = data.get("type")
+    if kind == "Annotation":
+        return [data], ""
+    if kind == "AnnotationPage" and isinstance(data.get("items"), list):
+        return data["items"], "items"
+    first = data.get("first")
+    if kind == "AnnotationCollection" and isinstance(first, dict) and isinstance(
+            first.get("items"), list):
+        return first["items"], "first.items"
+    raise AnnotationShapeError("first.items", "expected an AnnotationCollection whose first "
+                                              "page lists the annotations in \"items\"")

@@ -1,0 +1,139 @@
+"""Time ``annotate export`` on a synthetic project of 100,000 claims, in every format.
+
+Usage: ``python bench/export.py [--claims N] [--keep DIR]``. Prints, per format, the wall time
+of the export (annotator files are loaded inside it, as the command does) and the peak memory
+traced by ``tracemalloc``, which counts Python allocations only and slows the run a little, so
+the time is measured in a separate untraced run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import secrets
+import sys
+import tempfile
+import time
+import tracemalloc
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from annotate.export import FORMATS, ExportSelection, plan_export, write_export
+from annotate.model import Annotation, AnnotatorFile, Document, Project, SentenceFile
+from annotate.storage import (
+    ProjectFolder,
+    atomic_write_text,
+    save_annotator_file,
+    save_project,
+    sentences_to_toml,
+    sha256_text,
+)
+from annotate.tagset import default_tags
+
+SENTENCE = ("In 1925 the output of large-scale industry reached {n} per cent of the pre-war "
+            "level, and «the working class» grew by {m} thousand — «нас было много» 工人. ")
+
+
+def build_project(root: Path, claims: int, annotators: int = 4, documents: int = 5) -> None:
+    """Write a project whose annotators together hold ``claims`` annotations."""
+    tags = default_tags()
+    project = Project(id=secrets.token_hex(8), title="Export benchmark", tags=tags)
+    per_doc_sentences = max(1, claims // (annotators * documents * 2))
+    docs: list[Document] = []
+    texts: dict[str, tuple[str, list[tuple[int, int]]]] = {}
+    for d in range(documents):
+        parts: list[str] = []
+        spans: list[tuple[int, int]] = []
+        offset = 0
+        for n in range(per_doc_sentences):
+            sentence = SENTENCE.format(n=n % 997, m=d)
+            spans.append((offset, offset + len(sentence) - 1))
+            parts.append(sentence)
+            offset += len(sentence)
+        text = "".join(parts)
+        doc_id = f"doc-{d}"
+        digest = sha256_text(text)
+        atomic_write_text(root / f"documents/{doc_id}.txt", text)
+        atomic_write_text(root / f"sentences/{doc_id}.toml", sentences_to_toml(SentenceFile(
+            document=doc_id, sha256=digest, method="annotate-1", spans=spans)))
+        docs.append(Document(id=doc_id, title=f"Document {d}", path=f"documents/{doc_id}.txt",
+                             sha256=digest, sentences=f"sentences/{doc_id}.toml",
+                             length=len(text)))
+        texts[doc_id] = (text, spans)
+    project = project.model_copy(update={"documents": docs})
+    save_project(root, project)
+    when = datetime(2024, 5, 1, 9, 0, tzinfo=UTC)
+    per_annotator = claims // annotators
+    for a in range(annotators):
+        annotations: list[Annotation] = []
+        for i in range(per_annotator):
+            doc_id = docs[i % documents].id
+            text, spans = texts[doc_id]
+            sentence = (i // documents) % len(spans)
+            s_start, s_end = spans[sentence]
+            start, end = (s_start, s_end) if i % 2 else (s_start + 3, s_start + 7)
+            created = when + timedelta(seconds=i)
+            annotations.append(Annotation(
+                id=f"a{a}-{i}", document=doc_id, start=start, end=end, quote=text[start:end],
+                prefix=text[max(0, start - 32):start], suffix=text[end:end + 32],
+                tag="figure", subtype="statistical" if i % 3 else None,
+                attributes={"value": i, "unit": "per cent"} if i % 2 else {},
+                note="checked\nagainst \"the 1926 census\"" if i % 5 == 0 else "",
+                created=created, modified=created))
+        reviewed = {d.id: list(range(0, len(texts[d.id][1]), 2)) for d in docs}
+        save_annotator_file(root / f"annotations/annotator-{a}.toml", AnnotatorFile(
+            annotator=f"annotator-{a}", project=project.id, reviewed=reviewed,
+            annotations=annotations))
+
+
+def measure(run: Callable[[], None]) -> tuple[float, float]:
+    """Seconds for one untraced run, and peak traced MiB of a second run."""
+    started = time.perf_counter()
+    run()
+    seconds = time.perf_counter() - started
+    tracemalloc.start()
+    run()
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    return seconds, peak / 2**20
+
+
+def main() -> int:
+    """Build the project, export it in each format to a null sink, print the figures."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--claims", type=int, default=100_000)
+    parser.add_argument("--keep", help="build the project in this folder and keep it")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as scratch:
+        root = Path(args.keep or scratch)
+        started = time.perf_counter()
+        build_project(root, args.claims)
+        print(f"built {args.claims:,} claims in {time.perf_counter() - started:.1f} s",
+              file=sys.stderr)
+        for fmt in FORMATS:
+            def run(fmt: str = fmt) -> None:
+                from annotate.storage import open_project
+
+                folder: ProjectFolder = open_project(root)
+                write_export(_NullText(), plan_export(folder, ExportSelection()), fmt,
+                             now=datetime(2024, 6, 1, tzinfo=UTC))
+
+            seconds, peak = measure(run)
+            print(f"{fmt:<6} {args.claims:>9,} claims  {seconds:6.2f} s  peak {peak:7.1f} MiB")
+    return 0
+
+
+class _NullText(io.TextIOBase):
+    """A text sink that counts characters and keeps none, so output size costs no memory."""
+
+    def __init__(self) -> None:
+        self.characters = 0
+
+    def write(self, text: str) -> int:
+        self.characters += len(text)
+        return len(text)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
