@@ -177,6 +177,7 @@ def iter_claims(plan: ExportPlan) -> Iterator[dict[str, Any]]:
                     "created": times[created],
                     "modified": times[modified],
                     "reviewed": index in reviewed,
+                    "orphaned": annotation.orphaned,
                 }
 
 

@@ -72,7 +72,7 @@ class ExportClaim(ExportModel):
     end: Annotated[int, Field(ge=1)]
     """End offset in Unicode code points into the document text (exclusive)."""
     quote: str
-    """The document text from ``start`` to ``end`` (W3C TextQuoteSelector ``exact``)."""
+    """The document text from ``start`` to ``end`` (W3C TextQuoteSelector ``exact``), unless ``orphaned``."""  # noqa: E501
     prefix: str
     """Up to 32 code points of text before the quote, for re-anchoring."""
     suffix: str
@@ -93,6 +93,8 @@ class ExportClaim(ExportModel):
     """When the claim was last changed (ISO 8601, UTC)."""
     reviewed: bool
     """Whether the annotator marked the claim's sentence reviewed."""
+    orphaned: bool
+    """True when the document changed and the quote could not be found again: the offsets refer to the older text."""  # noqa: E501
 
 
 class Export(ExportModel):
@@ -101,7 +103,7 @@ class Export(ExportModel):
     schema_version: Annotated[int, Field(ge=1)]
     """Version of this export shape; an importer refuses versions newer than it knows."""
     project: ExportProject
-    """The project the claims come from."""
+    """Id and title of the project the claims come from."""
     exported_at: datetime
     """When the export was made (ISO 8601, UTC); the only field that changes between runs."""
     documents: list[ExportDocument]

@@ -37,7 +37,7 @@ CONTEXT: list[Any] = [ANNO_CONTEXT, {
 """The collection's ``@context``: the W3C context plus this tool's JSON-valued extension terms."""
 
 EXTRA_FIELDS = ("id", "annotator", "document", "sentence_index", "sentence_text", "tag_label",
-                "subtype", "attributes", "reviewed")
+                "subtype", "attributes", "reviewed", "orphaned")
 """Claim fields kept under ``annotate:claim``; the rest map to Web Annotation terms."""
 
 

@@ -310,7 +310,7 @@ def _anchor(folder: ProjectFolder, path: Path, item: ImportedClaim, report: Impo
     claim = item.claim
     text = folder.text(claim.document)
     start, end, prefix, suffix = claim.start, claim.end, claim.prefix, claim.suffix
-    if text[start:end] != claim.quote:
+    if not claim.orphaned and text[start:end] != claim.quote:
         found = reanchor(text, claim.quote, claim.prefix, claim.suffix, claim.start)
         if found is None:
             shown = claim.quote if len(claim.quote) <= 40 else claim.quote[:39] + "…"
@@ -328,7 +328,8 @@ def _anchor(folder: ProjectFolder, path: Path, item: ImportedClaim, report: Impo
         return Annotation(id=claim.id, document=claim.document, start=start, end=end,
                           quote=claim.quote, prefix=prefix, suffix=suffix, tag=claim.tag,
                           subtype=claim.subtype, attributes=claim.attributes, note=claim.note,
-                          created=claim.created, modified=claim.modified)
+                          orphaned=claim.orphaned, created=claim.created,
+                          modified=claim.modified)
     except ValidationError as e:
         message = str(e.errors(include_url=False)[0]["msg"]).removeprefix("Value error, ")
         problems.append(AnnotateError(f"{path}: {item.where}: claim {claim.id!r}: {message}"))
