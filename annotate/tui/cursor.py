@@ -61,8 +61,19 @@ class WordCursor:
                 return
             if not forward and (self.index == 0 or self.clause_ends[self.index - 1]):
                 return
-        if forward:
+        anchor = self.anchor
+        if forward and self.index < anchor:
+            # the selection reaches left of its anchor: shrink it by a clause
+            clause_end = (self.index if self.clause_ends[self.index]
+                          else next_clause_word(self.clause_ends, self.index))
+            self.index = min(clause_end + 1, anchor)
+        elif forward:
             self.index = next_clause_word(self.clause_ends, self.index)
+        elif self.index > anchor:
+            # the selection reaches right of its anchor: shrink it back to the clause before
+            ends = self.clause_ends
+            self.index = max(next((i for i in range(self.index - 1, -1, -1) if ends[i]),
+                                  anchor), anchor)
         else:
             self.index = previous_clause_word(self.clause_ends, self.index)
 
