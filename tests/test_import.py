@@ -98,7 +98,7 @@ class TestConflicts:
         data["claims"][0]["note"] = "changed elsewhere"
         path.write_text(json.dumps(data), encoding="utf-8")
         before = folder.annotator_path("maria").read_bytes()
-        with pytest.raises(ProblemList, match="already exists .* with different content"):
+        with pytest.raises(ProblemList, match=r"already exists .* with different content"):
             import_claims(folder, path, "maria")
         assert folder.annotator_path("maria").read_bytes() == before
 
@@ -129,7 +129,7 @@ class TestConflicts:
                                               tmp_path: Path) -> None:
         """A file with several annotators' claims asks which one to import."""
         path = export_file(folder, tmp_path / "claims.json", "json")
-        with pytest.raises(UsageError, match="several annotators .*--from"):
+        with pytest.raises(UsageError, match=r"several annotators .*--from"):
             import_claims(folder, path, "copy")
         with pytest.raises(UsageError, match="nothing by 'bob'"):
             import_claims(folder, path, "copy", source="bob")
