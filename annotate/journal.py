@@ -209,7 +209,7 @@ class JournalWriter:
 
     def _open(self) -> None:
         try:
-            self._fd = os.open(self.path, os.O_RDWR | os.O_APPEND)
+            self._fd = os.open(self.path, os.O_RDWR | os.O_APPEND | _DSYNC)
             self.size = os.fstat(self._fd).st_size
         except OSError as e:
             raise SaveError(f"{self.path}: cannot open the edit journal: {e.strerror or e}") \
@@ -227,7 +227,8 @@ class JournalWriter:
             written = 0
             while written < len(line):
                 written += os.write(self._fd, line[written:])
-            _sync(self._fd)
+            if not _DSYNC:
+                _sync(self._fd)
         except OSError as e:
             raise SaveError(f"{self.path}: cannot write the edit journal: {e.strerror or e}; "
                             "the change was not recorded") from None
@@ -236,9 +237,14 @@ class JournalWriter:
     def drop_before(self, offset: int) -> None:
         """Replace the journal with its header plus the records from byte ``offset`` on."""
         try:
-            tail = os.pread(self._fd, self.size - offset, offset) if offset < self.size else b""
+            if offset >= self.size:  # nothing arrived meanwhile: cut back to the header
+                os.ftruncate(self._fd, len(self.header))
+                _sync(self._fd)
+                self.size = len(self.header)
+                return
+            tail = os.pread(self._fd, self.size - offset, offset)
         except OSError as e:
-            raise SaveError(f"{self.path}: cannot read the edit journal: {e.strerror or e}") \
+            raise SaveError(f"{self.path}: cannot trim the edit journal: {e.strerror or e}") \
                 from None
         atomic_write_bytes(self.path, self.header + tail)
         self.close()
@@ -250,6 +256,10 @@ class JournalWriter:
             with contextlib.suppress(OSError):
                 os.close(self._fd)
             self._fd = -1
+
+
+_DSYNC = getattr(os, "O_DSYNC", 0)
+"""Makes each write reach the disk before it returns: one system call per record."""
 
 
 def _sync(fd: int) -> None:

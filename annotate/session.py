@@ -152,9 +152,15 @@ class EditSession:
     def snapshot(self) -> AnnotatorFile:
         """The current state as an annotator file (new lists; annotations are shared and must
         not be mutated)."""
+        unsorted = self._unsorted_snapshot()
+        unsorted.annotations.sort(key=Annotation.sort_key)
+        return unsorted
+
+    def _unsorted_snapshot(self) -> AnnotatorFile:
+        """The current state with annotations in no particular order, copied quickly."""
         with self._lock:
             reviewed = {doc: list(ix) for doc, ix in sorted(self._reviewed.items()) if ix}
-            annotations = sorted(self._by_id.values(), key=Annotation.sort_key)
+            annotations = list(self._by_id.values())
         return AnnotatorFile.model_construct(
             schema_version=SCHEMA_VERSION, annotator=self.annotator, project=self.project.id,
             reviewed=reviewed, annotations=annotations)
@@ -346,7 +352,7 @@ class EditSession:
                 if journal is None or not journal.has_records:
                     return
                 folded_up_to = journal.size
-                snapshot = self.snapshot()
+                snapshot = self._unsorted_snapshot()  # the TOML writer sorts, off the lock
             atomic_write_text(self._path, annotator_file_to_toml(snapshot))
             with self._lock:
                 journal.drop_before(folded_up_to)
