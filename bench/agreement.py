@@ -90,13 +90,121 @@ def bench_alpha(repeat: int) -> bool:
     return all_fast
 
 
+def build_compare_project(root: Path, annotations: int, seed: int = 1) -> tuple[Path, Path]:
+    """A one-document project and two annotator files of ``annotations`` annotations each."""
+    from datetime import UTC, datetime
+
+    from annotate.model import Annotation, AnnotatorFile, Document, SentenceFile
+    from annotate.projects import init_project
+    from annotate.storage import save_annotator_file, save_project, sentences_to_toml, sha256_text
+
+    rng = random.Random(seed)
+    sentence_count = annotations * 2
+    pieces, spans, offset = [], [], 0
+    for i in range(sentence_count):
+        sentence = f"In {1900 + i % 100} the plant number {i} made {rng.randint(1, 999)} tractors."
+        pieces.append(sentence + " ")
+        spans.append((offset, offset + len(sentence)))
+        offset += len(sentence) + 1
+    text = "".join(pieces)
+    folder = init_project(root, "Compare benchmark")
+    digest = sha256_text(text)
+    document = Document(
+        id="doc",
+        title="Doc",
+        path="documents/doc.txt",
+        sha256=digest,
+        sentences="sentences/doc.toml",
+        length=len(text),
+    )
+    (root / document.path).write_text(text, encoding="utf-8")
+    sentence_file = SentenceFile(document="doc", sha256=digest, method="annotate-1", spans=spans)
+    (root / document.sentences).write_text(sentences_to_toml(sentence_file), encoding="utf-8")
+    project = folder.project.model_copy(update={"documents": [document]})
+    save_project(root, project)
+    tag_ids = [t.id for t in project.tags]
+    when = datetime(2025, 1, 1, tzinfo=UTC)
+    chosen = rng.sample(range(sentence_count), annotations)
+    paths = []
+    for name in ("maria", "lev"):
+        made = []
+        for number, index in enumerate(chosen):
+            start, end = spans[index]
+            if name == "lev" and rng.random() < 0.3:
+                start, end = spans[(index + 1) % sentence_count]
+            if rng.random() < 0.5:
+                end = start + (end - start) // 2
+            tag = tag_ids[index % len(tag_ids)] if rng.random() < 0.9 else rng.choice(tag_ids)
+            made.append(
+                Annotation(
+                    id=f"{name}-{number}",
+                    document="doc",
+                    start=start,
+                    end=end,
+                    quote=text[start:end],
+                    tag=tag,
+                    created=when,
+                    modified=when,
+                )
+            )
+        path = root / "annotations" / f"{name}.toml"
+        path.parent.mkdir(exist_ok=True)
+        save_annotator_file(
+            path,
+            AnnotatorFile(
+                annotator=name,
+                project=project.id,
+                reviewed={"doc": list(range(sentence_count))},
+                annotations=made,
+            ),
+        )
+        paths.append(path)
+    return paths[0], paths[1]
+
+
+def bench_compare(repeat: int, annotations: int = 10_000) -> bool:
+    """Time ``annotate compare`` on two files of 10,000 annotations, in-process and as a
+    fresh command; True when the command finishes within 1 s."""
+    import contextlib
+    import io
+    import subprocess
+    import tempfile
+
+    from annotate.cli import main as cli_main
+
+    with tempfile.TemporaryDirectory() as tmp:
+        first, second = build_compare_project(Path(tmp) / "project", annotations)
+
+        def in_process() -> float:
+            with contextlib.redirect_stdout(io.StringIO()):
+                return float(cli_main(["compare", str(first), str(second)]))
+
+        def as_command() -> float:
+            done = subprocess.run(
+                [sys.executable, "-m", "annotate", "compare", str(first), str(second)],
+                capture_output=True,
+                check=True,
+            )
+            return float(len(done.stdout))
+
+        call_time, _ = best_of(repeat, in_process)
+        command_time, _ = best_of(repeat, as_command)
+    print(
+        f"compare, 2 x {annotations:,} annotations, 1000 bootstrap resamples: "
+        f"{call_time:.3f} s in-process, {command_time:.3f} s as a command (limit 1 s)"
+    )
+    return command_time <= 1.0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3, help="runs per timing (best is kept)")
     args = parser.parse_args()
-    ok = bench_alpha(args.repeat)
-    print("alpha: ours no slower than krippendorff" if ok else "alpha: SLOWER than krippendorff")
-    return 0 if ok else 1
+    fast_alpha = bench_alpha(args.repeat)
+    print("alpha: ours no slower than krippendorff" if fast_alpha else "alpha: SLOWER")
+    fast_compare = bench_compare(args.repeat)
+    print("compare: within 1 s" if fast_compare else "compare: over 1 s")
+    return 0 if fast_alpha and fast_compare else 1
 
 
 if __name__ == "__main__":
