@@ -139,13 +139,34 @@ class EditSession:
         path = journal_path(self.folder.root, self.annotator)
         contents = read_journal(path, self.project.id, self.annotator)
         self.warnings.extend(contents.warnings)
-        for operations in contents.records:
+        for number, operations in enumerate(contents.records, start=1):
             for operation in operations:
-                self._apply(operation)
+                problem = self._replay_problem(operation)
+                if problem:
+                    self.warnings.append(f"skipped journal record {number} of {path}: {problem}")
+                else:
+                    self._apply(operation)
         self._used_ids.update(self._by_id)
         if not self.read_only:
             self._journal = JournalWriter(path, self.project.id, self.annotator,
                                           contents.good_lines, rewrite=not contents.clean)
+
+    def _replay_problem(self, operation: Operation) -> str | None:
+        """Why a journaled operation no longer fits the project (e.g. its document was
+        removed), or None."""
+        if isinstance(operation, RemoveAnnotation):
+            return None
+        document = (operation.annotation.document if isinstance(operation, PutAnnotation)
+                    else operation.document)
+        if self.project.document(document) is None:
+            return f"unknown document {document!r}"
+        if isinstance(operation, PutAnnotation):
+            annotation = operation.annotation
+            if self.project.tag(annotation.tag) is None:
+                return f"unknown tag {annotation.tag!r}"
+            if annotation.end > self.folder.require_document(document).length:
+                return f"span [{annotation.start}, {annotation.end}) is past the end of the text"
+        return None
 
     # --- reading ------------------------------------------------------------------------------
 

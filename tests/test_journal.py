@@ -225,6 +225,25 @@ class TestReplayOnOpen:
             open_session(folder)
         assert not (folder.root / "annotations" / ".maria.lock").exists()
 
+    def test_records_that_no_longer_fit_the_project_are_skipped(
+            self, folder: ProjectFolder) -> None:
+        """A journaled change for a document or tag the project no longer has is skipped with
+        a warning, and the rest is replayed."""
+        session = open_session(folder)
+        session.add("alpha", 0, 3, "figure")
+        session.add("beta", 0, 3, "figure")
+        session.set_reviewed("beta", 0)
+        session._file_lock.release()  # type: ignore[union-attr]
+        project = open_project(folder.root)
+        project.project = project.project.model_copy(
+            update={"documents": project.project.documents[:1]})
+        again = EditSession(project, "maria")
+        assert [a.document for a in again.snapshot().annotations] == ["alpha"]
+        assert again.snapshot().reviewed == {}
+        assert len(again.warnings) == 2
+        assert all("unknown document 'beta'" in w for w in again.warnings)
+        again.close()
+
     def test_read_only_does_not_repair_the_journal(self, folder: ProjectFolder) -> None:
         """Opening read-only replays a torn journal but leaves the file as it is."""
         session = open_session(folder)

@@ -180,6 +180,28 @@ class TestQueries:
             expected = [a for a in everything if a.start < query_end and a.end > start]
             assert found == expected
 
+    def test_index_built_on_load_matches_a_scan(self, folder: ProjectFolder,
+                                                 session: EditSession) -> None:
+        """The overlap index built from a saved file stays right through later changes."""
+        rng = random.Random(11)
+        length = len(ALPHA_TEXT)
+        for _ in range(200):
+            start = rng.randrange(length - 1)
+            session.add("alpha", start, rng.randrange(start + 1, length + 1), "figure")
+        session.close()
+        again = reopen(folder)
+        for victim in rng.sample(again.annotations("alpha"), 50):
+            again.delete(victim.id)
+        for _ in range(50):
+            start = rng.randrange(length - 1)
+            again.add("alpha", start, start + 1, "quote")
+        everything = again.annotations("alpha")
+        assert everything == sorted(everything, key=Annotation.sort_key)
+        for start in range(length):
+            expected = [a for a in everything if a.start < start + 4 and a.end > start]
+            assert again.annotations_overlapping("alpha", start, start + 4) == expected
+        again.close()
+
     def test_empty_range_finds_the_spans_containing_a_point(
             self, session: EditSession) -> None:
         """An empty range [p, p) asks for the spans that contain position p."""
