@@ -10,7 +10,6 @@ from __future__ import annotations
 import enum
 import secrets
 import threading
-from bisect import bisect_left, insort
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -36,7 +35,7 @@ from annotate.model import (
     Project,
     TagDef,
 )
-from annotate.span_index import SpanIndex
+from annotate.session_state import AnnotatorState, check_attributes, check_subtype
 from annotate.storage import ProjectFolder, annotator_file_to_toml, atomic_write_text, utc_now
 
 CONTEXT_LENGTH = 32
@@ -99,11 +98,8 @@ class EditSession:
         self._new_id = new_id or _new_id
         self._lock = threading.RLock()
         self._save_lock = threading.Lock()
-        self._by_id: dict[str, Annotation] = {}
-        self._spans: dict[str, SpanIndex] = {}
-        self._sorted: dict[str, list[Annotation]] = {}
-        self._tag_counts: dict[str, dict[str, int]] = {}
-        self._reviewed: dict[str, list[int]] = {}
+        self._state = AnnotatorState(AnnotatorFile(annotator=annotator,
+                                                   project=self.project.id))
         self._used_ids: set[str] = set()
         self._undo: list[_Edit] = []
         self._redo: list[_Edit] = []
@@ -125,17 +121,7 @@ class EditSession:
     # --- loading ------------------------------------------------------------------------------
 
     def _load(self) -> None:
-        stored = self.folder.load_annotator(self.annotator)
-        for document, indices in stored.reviewed.items():
-            self._reviewed[document] = sorted(set(indices))
-        by_document: dict[str, list[Annotation]] = {}
-        for annotation in stored.annotations:
-            self._by_id[annotation.id] = annotation
-            by_document.setdefault(annotation.document, []).append(annotation)
-            counts = self._tag_counts.setdefault(annotation.document, {})
-            counts[annotation.tag] = counts.get(annotation.tag, 0) + 1
-        for document, document_annotations in by_document.items():
-            self._spans[document] = SpanIndex((a.start, a.end, a.id) for a in document_annotations)
+        self._state = AnnotatorState(self.folder.load_annotator(self.annotator))
         path = journal_path(self.folder.root, self.annotator)
         contents = read_journal(path, self.project.id, self.annotator)
         self.warnings.extend(contents.warnings)
@@ -145,8 +131,8 @@ class EditSession:
                 if problem:
                     self.warnings.append(f"skipped journal record {number} of {path}: {problem}")
                 else:
-                    self._apply(operation)
-        self._used_ids.update(self._by_id)
+                    self._state.apply(operation)
+        self._used_ids.update(self._state.by_id)
         if not self.read_only:
             self._journal = JournalWriter(path, self.project.id, self.annotator,
                                           contents.good_lines, rewrite=not contents.clean)
@@ -180,8 +166,8 @@ class EditSession:
     def _unsorted_snapshot(self) -> AnnotatorFile:
         """The current state with annotations in no particular order, copied quickly."""
         with self._lock:
-            reviewed = {doc: list(ix) for doc, ix in sorted(self._reviewed.items()) if ix}
-            annotations = list(self._by_id.values())
+            reviewed = self._state.reviewed()
+            annotations = list(self._state.by_id.values())
         return AnnotatorFile.model_construct(
             schema_version=SCHEMA_VERSION, annotator=self.annotator, project=self.project.id,
             reviewed=reviewed, annotations=annotations)
@@ -189,61 +175,40 @@ class EditSession:
     def annotations(self, document: str) -> list[Annotation]:
         """The document's annotations sorted by (start, end, id)."""
         with self._lock:
-            cached = self._sorted.get(document)
-            if cached is None:
-                index = self._spans.get(document)
-                cached = [self._by_id[key[2]] for key in index] if index else []
-                self._sorted[document] = cached
-            return list(cached)
+            return self._state.annotations(document)
 
     def annotations_overlapping(self, document: str, start: int, end: int) -> list[Annotation]:
         """Annotations sharing a position with [start, end) (containing ``start`` if the range
         is empty), sorted; O(log n + k)."""
         with self._lock:
-            index = self._spans.get(document)
-            if index is None:
-                return []
-            return [self._by_id[key[2]] for key in index.overlapping(start, end)]
+            return self._state.overlapping(document, start, end)
 
     def get(self, annotation_id: str) -> Annotation | None:
         """The annotation with this id, if it exists."""
         with self._lock:
-            return self._by_id.get(annotation_id)
+            return self._state.by_id.get(annotation_id)
 
     def is_reviewed(self, document: str, sentence: int) -> bool:
         """Whether the annotator marked this sentence reviewed."""
         with self._lock:
-            indices = self._reviewed.get(document, [])
-            position = bisect_left(indices, sentence)
-            return position < len(indices) and indices[position] == sentence
+            return self._state.is_reviewed(document, sentence)
 
     def reviewed_count(self, document: str) -> int:
         """How many of the document's sentences are marked reviewed."""
         with self._lock:
-            return len(self._reviewed.get(document, []))
+            return self._state.reviewed_count(document)
 
     def next_unreviewed(self, document: str, after: int, total: int,
                         backwards: bool = False) -> int | None:
         """The nearest unreviewed sentence after ``after`` (before it if ``backwards``) among
         ``total`` sentences, without wrapping; None if there is none; O(log n)."""
         with self._lock:
-            indices = self._reviewed.get(document, [])
-            if backwards:
-                candidate = min(after - 1, total - 1)
-                position = bisect_left(indices, candidate)
-                if position < len(indices) and indices[position] == candidate:
-                    candidate = indices[_run_edge(indices, position, backwards=True)] - 1
-                return candidate if candidate >= 0 else None
-            candidate = max(after + 1, 0)
-            position = bisect_left(indices, candidate)
-            if position < len(indices) and indices[position] == candidate:
-                candidate = indices[_run_edge(indices, position, backwards=False)] + 1
-            return candidate if candidate < total else None
+            return self._state.next_unreviewed(document, after, total, backwards)
 
     def tag_counts(self, document: str) -> dict[str, int]:
         """How many annotations of each tag the document has (tags with none are absent)."""
         with self._lock:
-            return dict(self._tag_counts.get(document, {}))
+            return self._state.tag_counts(document)
 
     @property
     def can_undo(self) -> bool:
@@ -280,10 +245,7 @@ class EditSession:
         one if there are none."""
         with self._lock:
             self._check_writable()
-            index = self._spans.get(document)
-            matches = [self._by_id[key[2]] for key in (index.overlapping(start, end) if index
-                                                        else [])
-                       if key[0] == start and key[1] == end and self._by_id[key[2]].tag == tag]
+            matches = self._state.exactly(document, start, end, tag)
             if not matches:
                 return self.add(document, start, end, tag)
             self._commit(_Edit(f"remove {tag}", document, start, None,
@@ -301,10 +263,10 @@ class EditSession:
             tag = self._require_tag(old.tag)
             changes: dict[str, Any] = {"modified": self._clock()}
             if not isinstance(subtype, Unset):
-                _check_subtype(tag, subtype)
+                check_subtype(tag, subtype)
                 changes["subtype"] = subtype
             if not isinstance(attributes, Unset):
-                _check_attributes(tag, attributes)
+                check_attributes(tag, attributes)
                 changes["attributes"] = dict(attributes)
             if not isinstance(note, Unset):
                 changes["note"] = note
@@ -411,7 +373,7 @@ class EditSession:
                                 "Session closed")
 
     def _require(self, annotation_id: str) -> Annotation:
-        annotation = self._by_id.get(annotation_id)
+        annotation = self._state.by_id.get(annotation_id)
         if annotation is None:
             raise AnnotateError(f"no annotation with id {annotation_id!r}", "Unknown annotation")
         return annotation
@@ -432,8 +394,8 @@ class EditSession:
             raise AnnotateError(f"span [{start}, {end}) is empty or outside document "
                                 f"{document!r} ({len(text)} characters)", "Bad span")
         tag = self._require_tag(tag_id)
-        _check_subtype(tag, subtype)
-        _check_attributes(tag, attributes)
+        check_subtype(tag, subtype)
+        check_attributes(tag, attributes)
         now = self._clock()
         return Annotation(
             id=self._fresh_id(), document=document, start=start, end=end,
@@ -459,86 +421,6 @@ class EditSession:
         assert self._journal is not None
         self._journal.append(operations)
         for operation in operations:
-            self._apply(operation)
-
-    def _apply(self, operation: Operation) -> None:
-        if isinstance(operation, SetReviewed):
-            indices = self._reviewed.setdefault(operation.document, [])
-            position = bisect_left(indices, operation.sentence)
-            present = position < len(indices) and indices[position] == operation.sentence
-            if operation.reviewed and not present:
-                insort(indices, operation.sentence)
-            elif not operation.reviewed and present:
-                del indices[position]
-            return
-        annotation_id = (operation.annotation.id if isinstance(operation, PutAnnotation)
-                         else operation.annotation_id)
-        old = self._by_id.pop(annotation_id, None)
-        if old is not None:
-            self._unindex(old)
-        if isinstance(operation, PutAnnotation):
-            new = operation.annotation
-            self._by_id[new.id] = new
-            self._used_ids.add(new.id)
-            index = self._spans.get(new.document)
-            if index is None:
-                index = self._spans[new.document] = SpanIndex()
-            index.add((new.start, new.end, new.id))
-            counts = self._tag_counts.setdefault(new.document, {})
-            counts[new.tag] = counts.get(new.tag, 0) + 1
-            self._sorted.pop(new.document, None)
-
-    def _unindex(self, annotation: Annotation) -> None:
-        self._spans[annotation.document].remove((annotation.start, annotation.end,
-                                                 annotation.id))
-        counts = self._tag_counts[annotation.document]
-        counts[annotation.tag] -= 1
-        if not counts[annotation.tag]:
-            del counts[annotation.tag]
-        self._sorted.pop(annotation.document, None)
-
-
-def _run_edge(indices: list[int], position: int, *, backwards: bool) -> int:
-    """The last (or first) position of the run of consecutive values through ``position``.
-
-    In a strictly increasing list, ``indices[i] - i`` never decreases, so a run of
-    consecutive values is where it stays equal, and its edge can be found by bisection.
-    """
-    offset = indices[position] - position
-    if backwards:
-        low, high = 0, position
-        while low < high:
-            middle = (low + high) // 2
-            if indices[middle] - middle < offset:
-                low = middle + 1
-            else:
-                high = middle
-        return low
-    low, high = position, len(indices) - 1
-    while low < high:
-        middle = (low + high + 1) // 2
-        if indices[middle] - middle > offset:
-            high = middle - 1
-        else:
-            low = middle
-    return low
-
-
-def _check_subtype(tag: TagDef, subtype: str | None) -> None:
-    if subtype is not None and subtype not in {s.id for s in tag.subtypes}:
-        known = ", ".join(s.id for s in tag.subtypes) or "(none)"
-        raise AnnotateError(f"tag {tag.id!r} has no subtype {subtype!r}; known: {known}",
-                            "Unknown subtype")
-
-
-def _check_attributes(tag: TagDef, attributes: dict[str, AttributeValue]) -> None:
-    for name, value in attributes.items():
-        definition = tag.attribute(name)
-        if definition is None:
-            known = ", ".join(a.id for a in tag.attributes) or "(none)"
-            raise AnnotateError(f"tag {tag.id!r} has no attribute {name!r}; known: {known}",
-                                "Unknown attribute")
-        problem = definition.value_problem(value)
-        if problem is not None:
-            raise AnnotateError(f"attribute {name!r} of tag {tag.id!r}: {problem}",
-                                "Invalid attribute")
+            self._state.apply(operation)
+            if isinstance(operation, PutAnnotation):
+                self._used_ids.add(operation.annotation.id)

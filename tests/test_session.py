@@ -13,8 +13,9 @@ from session_support import ALPHA_TEXT, build_project, counting_ids, ticking_clo
 import annotate.session as session_module
 from annotate.errors import AnnotateError, LockedError
 from annotate.journal import journal_path
-from annotate.model import Annotation
+from annotate.model import Annotation, AnnotatorFile
 from annotate.session import UNSET, EditSession
+from annotate.session_state import AnnotatorState
 from annotate.storage import ProjectFolder, load_annotator_file, open_project
 
 
@@ -324,17 +325,19 @@ class TestReview:
         assert session.next_unreviewed("beta", 0, 3) == 1
 
     def test_next_unreviewed_matches_a_scan(self, session: EditSession) -> None:
-        """On random review marks, next_unreviewed equals a plain scan in both directions."""
+        """On random review marks (more than the test documents have), next_unreviewed equals
+        a plain scan in both directions."""
         rng = random.Random(3)
         total = 200
         marked = {i for i in range(total) if rng.random() < 0.7}
-        session._reviewed["alpha"] = sorted(marked)  # many marks without a 200-sentence text
+        marks = AnnotatorState(AnnotatorFile(annotator="maria", project=session.project.id,
+                                             reviewed={"alpha": sorted(marked)}))
         for after in range(-2, total + 2):
             forward = next((i for i in range(max(after + 1, 0), total) if i not in marked), None)
             back = next((i for i in range(min(after - 1, total - 1), -1, -1)
                          if i not in marked), None)
-            assert session.next_unreviewed("alpha", after, total) == forward
-            assert session.next_unreviewed("alpha", after, total, backwards=True) == back
+            assert marks.next_unreviewed("alpha", after, total) == forward
+            assert marks.next_unreviewed("alpha", after, total, backwards=True) == back
 
 
 class TestUndoRedo:
