@@ -111,9 +111,34 @@ class ValidationReport:
     """Every problem ``validate_project`` found, and what it checked."""
 
     problems: list[AnnotateError] = field(default_factory=list)
+    changed_documents: list[str] = field(default_factory=list)
+    """Ids of documents whose text changed since they were added (see ``annotate reanchor``)."""
     documents: int = 0
     annotator_files: int = 0
     annotations: int = 0
+
+
+def _text_changed(folder: ProjectFolder, document: Document) -> bool:
+    """Whether the document's text is readable but differs from the recorded SHA-256."""
+    try:
+        text = read_utf8(folder.root / document.path, DocumentError)
+    except DocumentError:
+        return False
+    return sha256_text(text) != document.sha256
+
+
+def changed_document_problem(folder: ProjectFolder, document_id: str,
+                             error: DocumentError) -> DocumentError:
+    """The changed-text error with a dry run of re-anchoring appended, one line per file."""
+    from annotate.reanchor import plan_change, report_lines
+
+    try:
+        change = plan_change(folder, document_id)
+    except AnnotateError as e:
+        preview = [f"  (cannot preview re-anchoring: {e})"]
+    else:
+        preview = report_lines(change, folder.root, details=False, dry_run=True)
+    return DocumentError(error.path, "\n".join([error.problem, *preview]))
 
 
 def validate_project(root: Path) -> ValidationReport:
@@ -127,6 +152,11 @@ def validate_project(root: Path) -> ValidationReport:
         try:
             texts[document.id] = folder.text(document.id)
             sentence_counts[document.id] = len(folder.sentences(document.id))
+        except DocumentError as e:
+            if _text_changed(folder, document):
+                report.changed_documents.append(document.id)
+                e = changed_document_problem(folder, document.id, e)
+            report.problems.append(e)
         except AnnotateError as e:
             report.problems.append(e)
     annotations_dir = folder.root / ANNOTATIONS_DIR

@@ -405,7 +405,10 @@ class ProjectFolder:
             if digest != document.sha256:
                 raise DocumentError(path, f"the text has changed since it was added (sha256 "
                                           f"{digest[:12]}…, recorded {document.sha256[:12]}…); "
-                                          "annotations may no longer line up")
+                                          "annotations may no longer line up: run 'annotate "
+                                          f"reanchor {self.root} --document {document.id}' to "
+                                          "re-anchor them (see what would change with "
+                                          "--dry-run)")
             self._texts[document_id] = text
         return self._texts[document_id]
 
