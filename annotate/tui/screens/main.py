@@ -9,7 +9,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingsMap, BindingType
 from textual.color import Color
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal, Vertical
 from textual.keys import _character_to_key
 from textual.screen import Screen
 from textual.widgets import Footer
@@ -104,7 +104,7 @@ class MainScreen(Screen[None]):
         yield StatusHeader(id="header", markup=False)
         with Horizontal(id="body"):
             yield SentenceView(self.text, self.sentences, _Source(self), id="view")
-            with VerticalScroll(id="panel"):
+            with Vertical(id="panel"):
                 yield TagLegend(self.project, self.tag_palette, id="legend")
                 yield SentenceAnnotations(self.project, self.tag_palette, id="annotations")
         yield StatusLine(id="status", markup=False)

@@ -21,7 +21,15 @@ def short(text: str, limit: int) -> str:
     return shown if len(shown) <= limit else shown[: limit - 1] + "…"
 
 
-class TagLegend(Static):
+class PanelText(Static):
+    """Text whose size never depends on its content, so a redraw needs no new layout."""
+
+    def _show(self, content: Content) -> None:
+        if content != self.visual:
+            self.update(content, layout=False)
+
+
+class TagLegend(PanelText):
     """Each tag's key, colour, label and how many annotations of it the document has."""
 
     def __init__(self, project: Project, colors: dict[str, Color], *, id: str | None = None,
@@ -40,10 +48,10 @@ class TagLegend(Static):
                 (visible(tag.key), Style(bold=True)), " ",
                 visible(tag.label), "  ",
                 (str(counts.get(tag.id, 0)), Style(dim=True))))
-        self.update(Content("\n").join(lines))
+        self._show(Content("\n").join(lines))
 
 
-class SentenceAnnotations(Static):
+class SentenceAnnotations(PanelText):
     """The current sentence's annotations: tag, subtype, quote and note; focus marked."""
 
     def __init__(self, project: Project, colors: dict[str, Color], *, id: str | None = None,
@@ -58,7 +66,7 @@ class SentenceAnnotations(Static):
         if not annotations:
             hint = Content.assemble(("No annotations. A tag key tags the sentence, or the "
                                      "selection (shift+arrows).", Style(dim=True)))
-            self.update(Content("\n").join([header, hint]))
+            self._show(Content("\n").join([header, hint]))
             return
         lines = [header]
         for annotation in annotations:
@@ -80,4 +88,4 @@ class SentenceAnnotations(Static):
             if annotation.note:
                 lines.append(Content.assemble("    ", ("note: ", Style(dim=True)),
                                               short(annotation.note, QUOTE_LIMIT)))
-        self.update(Content("\n").join(lines))
+        self._show(Content("\n").join(lines))

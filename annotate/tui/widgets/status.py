@@ -25,7 +25,7 @@ class StatusHeader(Static):
             parts += ["  ", (" READ-ONLY ", Style(reverse=True, bold=True))]
         else:
             parts += ["  ", ("saved" if saved else "journaled", Style(dim=True))]
-        self.update(Content.assemble(*parts))
+        self.update(Content.assemble(*parts), layout=False)
 
 
 class StatusLine(Static):
@@ -36,4 +36,4 @@ class StatusLine(Static):
         mark = ("✓ reviewed", Style(bold=True)) if reviewed else ("not reviewed", Style(dim=True))
         self.update(Content.assemble(
             (f"Sentence {sentence + 1:,}/{total:,}", Style(bold=True)), "  ", mark,
-            "  ", visible(detail)))
+            "  ", visible(detail)), layout=False)
