@@ -224,6 +224,13 @@ class Project(Strict):
         return next((d for d in self.documents if d.id == document_id), None)
 
 
+_SPANS_SCHEMA: dict[str, Any] = {
+    "type": "string",
+    "pattern": r"^\s*(\d+ \d+\s*)*$",
+    "description": "One sentence a line: its start and end code-point offsets.",
+}
+
+
 class SentenceFile(Strict):
     """A document's fixed sentence boundaries, shared by every annotator."""
 
@@ -235,8 +242,22 @@ class SentenceFile(Strict):
     """SHA-256 of the text the boundaries were computed on."""
     method: str
     """Segmentation rules that produced the boundaries."""
-    spans: list[tuple[int, int]]
-    """Half-open [start, end) code-point offsets of each sentence, in text order."""
+    spans: Annotated[list[tuple[int, int]], WithJsonSchema(_SPANS_SCHEMA)]
+    """Half-open [start, end) code-point offsets of each sentence, one "start end" a line."""
+
+    @field_validator("spans", mode="before")
+    @classmethod
+    def _parse_lines(cls, value: object) -> object:
+        if not isinstance(value, str):
+            return value
+        numbers = value.split()
+        if len(numbers) % 2:
+            raise ValueError("each line must hold two numbers: start and end")
+        try:
+            values = [int(n) for n in numbers]
+        except ValueError:
+            raise ValueError("spans must be lines of two whole numbers: start end") from None
+        return list(zip(values[::2], values[1::2], strict=True))
 
     @model_validator(mode="after")
     def _ordered(self) -> SentenceFile:

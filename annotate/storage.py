@@ -237,15 +237,15 @@ def save_project(root: Path, project: Project) -> None:
 # --- sentence files ---------------------------------------------------------------------------
 
 def sentences_to_toml(sentences: SentenceFile) -> str:
-    """Serialise a sentence file; one span per line so a boundary fix diffs cleanly."""
+    """Serialise a sentence file; one "start end" line per sentence, so fixes diff cleanly."""
     head = tomli_w.dumps({
         "schema_version": sentences.schema_version,
         "document": sentences.document,
         "sha256": sentences.sha256,
         "method": sentences.method,
     })
-    body = "".join(f"  [{s}, {e}],\n" for s, e in sentences.spans)
-    return f"{head}spans = [\n{body}]\n"
+    body = "".join(f"{s} {e}\n" for s, e in sentences.spans)
+    return f'{head}spans = """\n{body}"""\n'
 
 
 # --- annotator files --------------------------------------------------------------------------
