@@ -82,6 +82,11 @@ def parse_toml(path: Path, text: str) -> dict[str, Any]:
         reason = _TOML_POSITION.sub("", message).strip() or "syntax error"
         raise ProjectFileError(path, f"TOML syntax error: {reason}", line=line,
                                column=column) from None
+    except RecursionError:
+        raise ProjectFileError(path, "TOML syntax error: arrays or tables are nested too "
+                                     "deeply") from None
+    except ValueError as e:  # e.g. an integer longer than Python converts (4300 digits)
+        raise ProjectFileError(path, f"TOML syntax error: {e}") from None
 
 
 def _check_version(path: Path, raw: Mapping[str, Any]) -> None:
