@@ -71,6 +71,13 @@ def _check_version(path: Path, version: Any, where: str) -> None:
                           field=where)
 
 
+def _beyond_limits(error: RecursionError | ValueError) -> str:
+    """Why JSON that is well formed still cannot be read (too deep, or a number too long)."""
+    if isinstance(error, RecursionError):
+        return "not readable: arrays or objects are nested too deeply"
+    return f"not readable: {error}"
+
+
 def read_import_file(path: Path) -> ParsedImport:
     """Parse a JSON, JSON Lines or W3C export, failing on the first wrong-shaped part."""
     text = read_utf8(path, ProjectFileError)
@@ -83,6 +90,8 @@ def read_import_file(path: Path) -> ParsedImport:
             return _read_jsonl(path, text)
         raise FileProblem(path, f"not valid JSON: {e.msg}", line=e.lineno,
                           column=e.colno) from None
+    except (RecursionError, ValueError) as e:
+        raise FileProblem(path, _beyond_limits(e)) from None
     if isinstance(data, dict) and "claims" in data and "@context" not in data:
         _check_version(path, data.get("schema_version"), "schema_version")
         export = _validate(Export, path, "", data)
@@ -106,6 +115,8 @@ def _read_jsonl(path: Path, text: str) -> ParsedImport:
         except json.JSONDecodeError as e:
             raise FileProblem(path, f"not valid JSON: {e.msg}", line=number,
                               column=e.colno) from None
+        except (RecursionError, ValueError) as e:
+            raise FileProblem(path, _beyond_limits(e), line=number) from None
         try:
             claim = _validate(ExportClaim, path, "", raw)
         except ProjectFileError as e:
