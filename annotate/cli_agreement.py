@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import math
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -220,6 +221,9 @@ def read_ratings(path: Path, level: str) -> list[tuple[str, str, Label]]:
                 raise TableFileError(
                     path, f"the {level} level needs numeric labels, got {label!r}", line=line
                 ) from None
+            if not math.isfinite(value):
+                raise TableFileError(
+                    path, f"the {level} level needs finite numbers, got {label!r}", line=line)
             value = int(value) if value.is_integer() else value
         ratings.append((unit, coder, value))
     return ratings
