@@ -128,7 +128,8 @@ def annotation_to_claim(annotation: Any) -> dict[str, Any]:
         bodies = [bodies]
     if not isinstance(bodies, list):
         raise AnnotationShapeError("body", "missing")
-    texts = {b.get("purpose"): b.get("value") for b in bodies if isinstance(b, dict)}
+    texts = {b["purpose"]: b.get("value") for b in bodies
+             if isinstance(b, dict) and isinstance(b.get("purpose"), str)}
     if "tagging" not in texts:
         raise AnnotationShapeError("body", "no TextualBody with purpose \"tagging\"")
     target = annotation.get("target")
