@@ -128,9 +128,10 @@ def wrap(text: str, width: int) -> list[tuple[int, int]]:
             continue
         line_start = base
         used = 0
+        measure = len if hard_line.isascii() else cell_len
         for match in _TOKEN.finditer(hard_line):
             word, spaces = match.group(1), match.group(2)
-            word_cells = cell_len(word)
+            word_cells = measure(word)
             start = base + match.start()
             if used and used + word_cells > width:
                 lines.append((line_start, start))
@@ -138,7 +139,7 @@ def wrap(text: str, width: int) -> list[tuple[int, int]]:
             if word_cells > width:
                 cut = start
                 for offset, char in enumerate(word):
-                    cells = cell_len(char)
+                    cells = measure(char)
                     if used + cells > width:
                         lines.append((line_start, start + offset))
                         line_start, used = start + offset, 0

@@ -12,7 +12,6 @@ from textual.color import Color
 from textual.containers import Horizontal, Vertical
 from textual.keys import _character_to_key
 from textual.screen import Screen
-from textual.widgets import Footer
 
 from annotate.errors import AnnotateError
 from annotate.model import Annotation
@@ -20,6 +19,7 @@ from annotate.session import Change, EditSession
 from annotate.tui.colors import tag_colors
 from annotate.tui.cursor import WordCursor
 from annotate.tui.search import Search
+from annotate.tui.widgets.key_bar import KeyBar
 from annotate.tui.widgets.prompt_bar import PromptBar
 from annotate.tui.widgets.sentence_view import SentenceView, ViewState
 from annotate.tui.widgets.side_panel import SentenceAnnotations, TagLegend
@@ -109,7 +109,7 @@ class MainScreen(Screen[None]):
                 yield SentenceAnnotations(self.project, self.tag_palette, id="annotations")
         yield StatusLine(id="status", markup=False)
         yield PromptBar(id="prompt")
-        yield Footer()
+        yield KeyBar(id="keys", markup=False)
 
     def on_mount(self) -> None:
         """Draw everything once."""
