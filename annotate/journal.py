@@ -103,6 +103,8 @@ def decode_record(line: bytes) -> list[Operation]:
         record = json.loads(line.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as e:
         raise ValueError(f"not valid JSON ({e})") from None
+    except RecursionError:
+        raise ValueError("not valid JSON (nested too deeply)") from None
     if not isinstance(record, dict) or not isinstance(record.get("ops"), list):
         raise ValueError("a record must be an object with an 'ops' list")
     return [parse_operation(op) for op in record["ops"]]
@@ -174,7 +176,7 @@ def read_journal(path: Path, project_id: str, annotator: str) -> JournalContents
 def _check_header(path: Path, line: bytes, project_id: str, annotator: str) -> None:
     try:
         header = json.loads(line.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
+    except (UnicodeDecodeError, ValueError, RecursionError):  # ValueError: e.g. a 5000-digit int
         header = None
     if not isinstance(header, dict) or header.get("format") != JOURNAL_FORMAT:
         raise ProjectFileError(path, "not an annotate edit journal (bad first line); move it "
