@@ -9,6 +9,7 @@ result is a list of half-open ``[start, end)`` offsets into the original string.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable, Sequence
 from functools import lru_cache
 
@@ -40,9 +41,53 @@ HEADING_MAX_CHARS = 160
 """A line this short without sentence-final punctuation is a heading: one unit, never split."""
 
 
+_SHADOW_PUNCTUATION = {"…": ".", "‼": "!", "⁇": "?", "⁈": "?", "⁉": "!", "。": ".", "！": "!",
+                       "？": "?", "．": "."}
+
+
+class _AsciiShadow(dict[int, str]):
+    """Maps each non-ASCII character to one ASCII character of the same role."""
+
+    def __missing__(self, code: int) -> str:
+        char = chr(code)
+        if code < 128:
+            shadow = char
+        elif char in _SHADOW_PUNCTUATION:
+            shadow = _SHADOW_PUNCTUATION[char]
+        elif char.isspace():
+            shadow = " "
+        elif char.islower() or unicodedata.category(char).startswith("M"):
+            shadow = "a"
+        elif char.isalpha():  # upper case, or a script without case (CJK) that can open one
+            shadow = "A"
+        elif char.isdigit():
+            shadow = "0"
+        elif unicodedata.category(char) == "Pd":
+            shadow = "-"
+        elif unicodedata.category(char).startswith("S") and char != _QUOTE_MASK:
+            shadow = "#"  # a symbol or emoji: not a letter (an initial), not a stop
+        else:
+            shadow = "|"
+        self[code] = shadow
+        return shadow
+
+
+_SHADOW = _AsciiShadow()
+
+
+def ascii_shadow(line: str) -> str:
+    """The line with every non-ASCII character replaced by one ASCII character of its kind.
+
+    sentencex works on UTF-8 bytes and panics on some multi-byte characters next to a period
+    (it slices inside a character); a same-length ASCII shadow keeps code-point offsets and
+    the letter case, digits and punctuation the boundary rules look at.
+    """
+    return line if line.isascii() else line.translate(_SHADOW)
+
+
 def sentencex_boundaries(line: str) -> list[int]:
     """Return sentencex's sentence starts in ``line`` as code-point offsets."""
-    pieces = sentencex.get_sentence_boundaries("en", line)
+    pieces = sentencex.get_sentence_boundaries("en", ascii_shadow(line))
     starts = [int(piece["start_index"]) for piece in pieces]
     ends = [int(piece["end_index"]) for piece in pieces]
     if starts and starts[0] == 0 and ends[-1] == len(line) and starts[1:] == ends[:-1]:

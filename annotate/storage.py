@@ -34,6 +34,7 @@ from annotate.model import (
     annotator_name_problem,
     compress_sentence_runs,
 )
+from annotate.toml_fast import dumps_annotator_data, loads_annotator_data
 
 PROJECT_FILE = "project.toml"
 ANNOTATIONS_DIR = "annotations"
@@ -289,9 +290,7 @@ def annotator_file_to_toml(annotator_file: AnnotatorFile) -> str:
         "annotations": [annotation_dict(a) for a in
                         sorted(annotator_file.annotations, key=Annotation.sort_key)],
     }
-    if not data["annotations"]:
-        del data["annotations"]
-    return tomli_w.dumps(data)
+    return dumps_annotator_data(data)
 
 
 def save_annotator_file(path: Path, annotator_file: AnnotatorFile) -> None:
@@ -301,7 +300,12 @@ def save_annotator_file(path: Path, annotator_file: AnnotatorFile) -> None:
 
 def load_annotator_file(path: Path) -> AnnotatorFile:
     """Read one annotator file, checking only its own structure (see ``check_annotations``)."""
-    return load_model(AnnotatorFile, path)
+    text = read_utf8(path, ProjectFileError)
+    raw = loads_annotator_data(text)
+    if raw is None:  # not in the subset the tool writes: let tomllib parse and report
+        raw = parse_toml(path, text)
+    _check_version(path, raw)
+    return validate_model(AnnotatorFile, path, text, raw)
 
 
 def check_annotations(

@@ -449,3 +449,18 @@ class TestSampleDocument:
         for sentence in texts(sample_text, segment(sample_text)):
             assert not sentence.startswith(("[", "]", "."))
             assert not sentence.startswith(("p. ", "vol. ", "ed. "))
+
+
+class TestBaseSegmenterSafety:
+    @pytest.mark.parametrize("line", ["[.IBI B\u00a0.", "[.IBI B\u2003.", "[.IBI B\u3000.",
+                                      "A. B\u00e9. C\u00a0. D\u2009.", "x \U0001F600. \u4e2d."])
+    def test_multibyte_characters_near_periods_do_not_crash(self, line: str) -> None:
+        """Inputs that make the base segmenter panic on raw UTF-8 are segmented cleanly."""
+        import subprocess
+        import sys
+
+        code = ("import sys; from annotate.segmentation import segment; "
+                f"print(len(segment({line!r})))")
+        result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                                check=False)
+        assert result.returncode == 0 and result.stderr == ""

@@ -1,0 +1,162 @@
+"""A fast writer and reader for the regular TOML subset that annotator files use.
+
+Annotator files hold thousands of small tables, and the standard library's pure-Python TOML
+parser and tomli-w take about half a second each way for 10k annotations. The writer here
+emits plain TOML (one key a line, JSON-compatible string escapes); the reader accepts exactly
+that subset and returns None for anything else, so hand-edited files still go through
+``tomllib`` and get its precise error messages. Both are checked against tomllib in tests.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from datetime import date, datetime
+from typing import Any
+
+_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
+_INTEGER = re.compile(r"[+-]?(0|[1-9][0-9]*)")
+_FLOAT = re.compile(r"[+-]?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?")
+_DATETIME = re.compile(
+    r"\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(\.\d{1,6})?(Z|[+-]\d\d:\d\d)?")
+_NEEDS_ESCAPE = re.compile("[\x00-\x1f\x7f\"\\\\]")
+_KNOWN_KEYS = frozenset({"id", "document", "start", "end", "tag", "subtype", "quote", "prefix",
+                         "suffix", "note", "orphaned", "created", "modified"})
+
+
+def dump_string(value: str) -> str:
+    """A TOML basic string; escapes are a subset both TOML and JSON understand."""
+    if not _NEEDS_ESCAPE.search(value):
+        return f'"{value}"'
+    return json.dumps(value, ensure_ascii=False).replace("\x7f", "\\u007f")
+
+
+def dump_value(value: object) -> str:
+    """One TOML value of the types annotator files hold."""
+    if isinstance(value, str):
+        return dump_string(value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        text = repr(value)
+        if not _FLOAT.fullmatch(text):
+            raise ValueError(f"{value!r} cannot be written as a TOML float")
+        return text if ("." in text or "e" in text) else text + ".0"
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, list):
+        return "[" + ", ".join(dump_value(v) for v in value) + "]"
+    raise TypeError(f"cannot write {type(value).__name__} to an annotator file")
+
+
+def dump_table(lines: list[str], table: Mapping[str, object]) -> None:
+    """Append ``key = value`` lines for the scalar and array entries of ``table``."""
+    for key, value in table.items():
+        if not _BARE_KEY.fullmatch(key):
+            key = dump_string(key)
+        lines.append(f"{key} = {dump_value(value)}")
+
+
+def dumps_annotator_data(data: Mapping[str, Any]) -> str:
+    """Write an annotator file's plain data: top-level keys, [reviewed], [[annotations]]."""
+    lines: list[str] = []
+    dump_table(lines, {k: v for k, v in data.items() if k not in ("reviewed", "annotations")})
+    lines.extend(["", "[reviewed]"])
+    dump_table(lines, data.get("reviewed", {}))
+    for annotation in data.get("annotations", []):
+        lines.extend(["", "[[annotations]]"])
+        dump_table(lines, {k: v for k, v in annotation.items() if k != "attributes"})
+        attributes = annotation.get("attributes")
+        if attributes:
+            lines.append("")
+            lines.append("[annotations.attributes]")
+            dump_table(lines, attributes)
+    return "\n".join(lines) + "\n"
+
+
+class _NotCanonical(Exception):
+    """The text uses TOML beyond the subset this reader handles."""
+
+
+def _parse_value(raw: str) -> object:
+    first = raw[:1]
+    if first == '"':
+        if "\\" not in raw:
+            body = raw[1:-1]
+            if len(raw) < 2 or raw[-1] != '"' or _NEEDS_ESCAPE.search(body):
+                raise _NotCanonical
+            return body
+        if len(raw) < 2 or raw[-1] != '"' or "\\/" in raw or "\\U" in raw:
+            raise _NotCanonical
+        try:
+            value = json.loads(raw)
+        except ValueError:
+            raise _NotCanonical from None
+        if not isinstance(value, str) or any("\ud800" <= c <= "\udfff" for c in value):
+            raise _NotCanonical
+        return value
+    if raw.isdigit() and (raw[0] != "0" or raw == "0") and raw.isascii():
+        return int(raw)
+    if raw == "true":
+        return True
+    if raw == "false":
+        return False
+    if len(raw) >= 19 and raw[4] == "-" and _DATETIME.fullmatch(raw):
+        try:
+            return datetime.fromisoformat(raw)
+        except ValueError:
+            raise _NotCanonical from None
+    if _INTEGER.fullmatch(raw):
+        return int(raw)
+    if _FLOAT.fullmatch(raw):
+        return float(raw)
+    if first == "[" and raw[-1:] == "]":
+        inner = raw[1:-1].strip()
+        return [_parse_value(item.strip()) for item in inner.split(",")] if inner else []
+    raise _NotCanonical
+
+
+def loads_annotator_data(text: str) -> dict[str, Any] | None:
+    """Parse text written by ``dumps_annotator_data``; None if it is not in that subset."""
+    try:
+        return _loads(text)
+    except (_NotCanonical, ValueError):  # e.g. an integer too long to convert
+        return None
+
+
+def _loads(text: str) -> dict[str, Any]:
+    root: dict[str, Any] = {}
+    current = root
+    annotations: list[dict[str, Any]] | None = None
+    for line in text.split("\n"):
+        if not line:
+            continue
+        if line[0] == "[":
+            if line == "[[annotations]]":
+                if annotations is None:
+                    if "annotations" in root:
+                        raise _NotCanonical
+                    annotations = root["annotations"] = []
+                current = {}
+                annotations.append(current)
+            elif line == "[annotations.attributes]":
+                if annotations is None or "attributes" in current or current is not \
+                        annotations[-1]:
+                    raise _NotCanonical
+                current["attributes"] = current = {}
+            elif line == "[reviewed]":
+                if "reviewed" in root or annotations is not None:
+                    raise _NotCanonical
+                current = root["reviewed"] = {}
+            else:
+                raise _NotCanonical
+            continue
+        key, sep, raw = line.partition(" = ")
+        if not sep or key in current or raw != raw.strip() or (
+                key not in _KNOWN_KEYS and not _BARE_KEY.fullmatch(key)):
+            raise _NotCanonical
+        current[key] = _parse_value(raw)
+    return root
