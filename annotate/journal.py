@@ -232,9 +232,19 @@ class JournalWriter:
             if not _DSYNC:
                 _sync(self._fd)
         except OSError as e:
+            self._cut_back()
             raise SaveError(f"{self.path}: cannot write the edit journal: {e.strerror or e}; "
                             "the change was not recorded") from None
         self.size += len(line)
+
+    def _cut_back(self) -> None:
+        """Remove a partly written record, so the next one does not run into its torn end."""
+        try:
+            os.ftruncate(self._fd, self.size)
+        except OSError:
+            with contextlib.suppress(OSError):  # at least end the torn line
+                os.write(self._fd, b"\n")
+                self.size = os.fstat(self._fd).st_size
 
     def drop_before(self, offset: int) -> None:
         """Replace the journal with its header plus the records from byte ``offset`` on."""
