@@ -10,6 +10,7 @@ interrupted can simply be repeated.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import shutil
 import subprocess
@@ -72,6 +73,9 @@ class AnnotatorChanges:
     journal_records: int = 0
     """Unsaved edits found in the annotator's journal and folded in."""
     warnings: list[str] = field(default_factory=list)
+    read_digests: dict[Path, str | None] = field(default_factory=dict)
+    """SHA-256 of the annotator file and journal as read (None: absent), to notice a
+    replacement before writing."""
 
     def count(self, outcome: Outcome) -> int:
         """How many of this file's annotations of the document had ``outcome``."""
@@ -217,6 +221,8 @@ def plan_change(folder: ProjectFolder, document_id: str, *, old_text: str | None
     if old_text is not None:
         shared_old = list(sentence_texts(old_text, old_spans))
     for annotator in annotator_names_with_journals(folder):
+        read_digests = {path: _digest(path) for path in (
+            folder.annotator_path(annotator), journal_path(folder.root, annotator))}
         current, records, warnings = current_annotator_file(folder, annotator)
         ours = [a for a in current.annotations if a.document == document.id]
         if not ours and document.id not in current.reviewed and not records:
@@ -240,7 +246,8 @@ def plan_change(folder: ProjectFolder, document_id: str, *, old_text: str | None
                                key=Annotation.sort_key))
         change.annotators.append(AnnotatorChanges(
             annotator=annotator, path=folder.annotator_path(annotator), updated=updated,
-            anchored=anchored, reviewed=mapping, journal_records=records, warnings=warnings))
+            anchored=anchored, reviewed=mapping, journal_records=records, warnings=warnings,
+            read_digests=read_digests))
     if shared_old is None:
         change.old_text_source = ("annotations' quotes and positions only (the old text was "
                                   "not found; give it with --old-text FILE to match every "
@@ -262,6 +269,24 @@ def _old_spans(folder: ProjectFolder, document: Document,
 
 
 # --- applying ---------------------------------------------------------------------------------
+
+def _digest(path: Path) -> str | None:
+    """SHA-256 of a file's bytes, or None if it does not exist."""
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except FileNotFoundError:
+        return None
+    except OSError as e:
+        raise ProjectFileError(path, f"cannot read: {e.strerror or e}") from None
+
+
+def _check_unchanged(annotator: AnnotatorChanges) -> None:
+    """Refuse to overwrite an annotator file or journal replaced since the plan read it."""
+    for path, digest in annotator.read_digests.items():
+        if _digest(path) != digest:
+            raise AnnotateError(
+                f"{path}: changed on disk while re-anchoring (another program replaced it); "
+                "it was left as it is: run 'annotate reanchor' again", "File changed")
 
 def _marker_path(folder: ProjectFolder, document: Document) -> Path:
     return folder.root / ANNOTATIONS_DIR / f".reanchor-{document.id}.json"
@@ -350,6 +375,7 @@ def _write_change(folder: ProjectFolder, change: DocumentChange, stamp: str) -> 
         applied.backups.append(backup)
     _write_marker(folder, change, sentence_backup, done)
     for annotator in change.annotators:
+        _check_unchanged(annotator)
         journal = journal_path(folder.root, annotator.annotator)
         for path in (annotator.path, journal):
             kept = _backup(path, stamp) if annotator.annotator not in done else None
