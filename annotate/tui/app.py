@@ -194,9 +194,6 @@ class AnnotateApp(App[int]):
         if event.error:
             self.notify(f"{event.error}\nYour changes are kept in the journal.",
                         title="Could not save", severity="error", markup=False)
-        main = self.main
-        if main is not None:
-            main.saved()
 
     def close_session(self) -> None:
         """Save and release the annotator file; remember a failure to report after exit."""

@@ -25,6 +25,9 @@ from annotate.tui.widgets.sentence_view import SentenceView, ViewState
 from annotate.tui.widgets.side_panel import SentenceAnnotations, TagLegend
 from annotate.tui.widgets.status import StatusHeader, StatusLine
 
+NARROW_WIDTH = 90
+"""Below this many columns the side panel goes under the text."""
+
 MOVE = Binding.Group("Move")
 SELECT = Binding.Group("Select")
 
@@ -58,7 +61,7 @@ NAVIGATION_BINDINGS: list[BindingType] = [
     Binding("shift+tab", "annotation_previous", "Previous annotation",
             id="annotation.previous", show=False),
     Binding("enter", "annotation_edit", "Edit", id="annotation.edit"),
-    Binding("d", "annotation_delete", "Delete", id="annotation.delete"),
+    Binding("d", "annotation_delete", "Delete", id="annotation.delete", show=False),
     Binding("u", "undo", "Undo", id="edit.undo"),
     Binding("ctrl+r", "redo", "Redo", id="edit.redo", show=False),
     Binding("slash", "search", "Search", id="search.open"),
@@ -78,7 +81,7 @@ class MainScreen(Screen[None]):
         self.session = session
         self.project = session.project
         self.tag_palette = tag_colors(self.project)
-        self._bindings = BindingsMap.merge([self._bindings, BindingsMap(self.tag_bindings())])
+        self._bindings = BindingsMap.merge([BindingsMap(self.tag_bindings()), self._bindings])
         self.document = ""
         self.text = ""
         self.sentences: list[tuple[int, int]] = []
@@ -117,7 +120,10 @@ class MainScreen(Screen[None]):
 
     def on_resize(self) -> None:
         """Stack the panel under the text on narrow terminals."""
-        self.set_class(self.size.width < 90, "-narrow")
+        narrow = self.size.width < NARROW_WIDTH
+        if narrow != self.has_class("-narrow"):
+            self.set_class(narrow, "-narrow")
+            self._show_legend()
 
     # --- state --------------------------------------------------------------------------------
 
@@ -194,8 +200,7 @@ class MainScreen(Screen[None]):
                             match=self.search.match))
         if changed:
             view.invalidate()
-            self.query_one("#legend", TagLegend).show_counts(
-                self.session.tag_counts(self.document))
+            self._show_legend()
             self._show_header()
         self.query_one("#annotations", SentenceAnnotations).show_annotations(
             annotations, self.focused_id)
@@ -205,6 +210,10 @@ class MainScreen(Screen[None]):
             self._availability = availability
             self.refresh_bindings()
 
+    def _show_legend(self) -> None:
+        self.query_one("#legend", TagLegend).show_counts(
+            self.session.tag_counts(self.document), compact=self.has_class("-narrow"))
+
     def _show_header(self) -> None:
         document = self.project.document(self.document)
         self.query_one("#header", StatusHeader).show(
@@ -212,7 +221,7 @@ class MainScreen(Screen[None]):
             document=(document.title or document.id) if document else self.document,
             annotator=self.session.annotator,
             reviewed=self.session.reviewed_count(self.document), total=len(self.sentences),
-            read_only=self.session.read_only, saved=not self.session.dirty)
+            read_only=self.session.read_only)
 
     def _show_status(self, detail: str | None = None) -> None:
         if detail is None:
@@ -244,10 +253,6 @@ class MainScreen(Screen[None]):
         schedule = getattr(self.app, "schedule_save", None)
         if schedule is not None:
             schedule()
-
-    def saved(self) -> None:
-        """The journal was folded into the annotator file."""
-        self._show_header()
 
     def guard_edit(self, error: AnnotateError) -> None:
         """Show an edit that failed."""

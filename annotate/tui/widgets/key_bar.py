@@ -34,10 +34,15 @@ class KeyBar(Static):
         key_style = Style(bold=True)
         items: list[tuple[list[str], str, bool]] = []
         groups: dict[Binding.Group, int] = {}
-        for active in self.screen.active_bindings.values():
+        actions: set[str] = set()
+        active_bindings = list(self.screen.active_bindings.values())
+        # the app's own keys (help, quit) first, so they stay visible on a narrow terminal
+        active_bindings.sort(key=lambda active: active.node is not self.app)
+        for active in active_bindings:
             binding = active.binding
-            if not binding.show or binding.system:
+            if not binding.show or binding.system or binding.action in actions:
                 continue
+            actions.add(binding.action)  # one key per action: "j", not "j" and "down"
             key = self.app.get_key_display(binding)
             if binding.group is not None and binding.group in groups:
                 keys, description, enabled = items[groups[binding.group]]

@@ -38,17 +38,20 @@ class TagLegend(PanelText):
         self._project = project
         self._colors = colors
 
-    def show_counts(self, counts: dict[str, int]) -> None:
-        """Redraw the legend with these per-tag counts."""
-        lines = [Content.assemble(("Tags", Style(bold=True)))]
+    def show_counts(self, counts: dict[str, int], *, compact: bool = False) -> None:
+        """Redraw the legend with these per-tag counts; ``compact`` fits it on one line."""
+        entries = []
         for tag in self._project.tags:
-            color = self._colors[tag.id]
-            lines.append(Content.assemble(
-                (SWATCH, Style(foreground=color)), " ",
+            entries.append(Content.assemble(
+                (SWATCH, Style(foreground=self._colors[tag.id])), "" if compact else " ",
                 (visible(tag.key), Style(bold=True)), " ",
-                visible(tag.label), "  ",
+                visible(tag.id if compact else tag.label), " ",
                 (str(counts.get(tag.id, 0)), Style(dim=True))))
-        self._show(Content("\n").join(lines))
+        if compact:
+            self._show(Content(" ").join(entries))
+        else:
+            self._show(Content("\n").join([Content.assemble(("Tags", Style(bold=True))),
+                                           *entries]))
 
 
 class SentenceAnnotations(PanelText):

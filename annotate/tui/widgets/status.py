@@ -10,10 +10,10 @@ from annotate.textsafe import visible
 
 
 class StatusHeader(Static):
-    """Project · document · annotator · reviewed/total, and whether work is saved."""
+    """Project · document · annotator · reviewed/total, and a read-only warning."""
 
     def show(self, *, project: str, document: str, annotator: str, reviewed: int, total: int,
-             read_only: bool, saved: bool) -> None:
+             read_only: bool) -> None:
         """Redraw the header."""
         percent = f"{100 * reviewed / total:.0f}%" if total else "-"
         parts: list[str | tuple[str, str | Style]] = [
@@ -23,8 +23,6 @@ class StatusHeader(Static):
         ]
         if read_only:
             parts += ["  ", (" READ-ONLY ", Style(reverse=True, bold=True))]
-        else:
-            parts += ["  ", ("saved" if saved else "journaled", Style(dim=True))]
         self.update(Content.assemble(*parts), layout=False)
 
 
