@@ -13,7 +13,7 @@ import unicodedata
 from collections.abc import Callable, Sequence
 from functools import lru_cache
 
-import sentencex  # type: ignore[import-untyped]  # ships no type information
+import sentencex
 
 from annotate.model import SegmentationSettings
 from annotate.segmentation_rules import LineContext, keep_boundary

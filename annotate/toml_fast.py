@@ -89,14 +89,12 @@ def _parse_value(raw: str) -> object:
             if len(raw) < 2 or raw[-1] != '"' or _NEEDS_ESCAPE.search(body):
                 raise _NotCanonical
             return body
-        if len(raw) < 2 or raw[-1] != '"' or "\\/" in raw or "\\U" in raw:
-            raise _NotCanonical
         try:
             value = json.loads(raw)
         except ValueError:
             raise _NotCanonical from None
-        if not isinstance(value, str) or any("\ud800" <= c <= "\udfff" for c in value):
-            raise _NotCanonical
+        if not isinstance(value, str) or dump_string(value) != raw:
+            raise _NotCanonical  # only the escapes this writer makes, which TOML shares
         return value
     if raw.isdigit() and (raw[0] != "0" or raw == "0") and raw.isascii():
         return int(raw)
