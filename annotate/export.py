@@ -15,7 +15,7 @@ import os
 import sys
 import tempfile
 from bisect import bisect_right
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -65,6 +65,8 @@ class ExportPlan:
     """Reviewed sentences per annotator and document, filled in while claims are read."""
     warnings: list[str] = field(default_factory=list)
     """What reading the annotator files noticed, e.g. a damaged journal line."""
+    load: Callable[[ProjectFolder, str], tuple[AnnotatorFile, list[str]]] | None = None
+    """Reads one annotator's current work; ``current_annotator_file`` unless replaced."""
 
 
 def plan_export(folder: ProjectFolder, selection: ExportSelection) -> ExportPlan:
@@ -126,7 +128,7 @@ def iter_claims(plan: ExportPlan) -> Iterator[dict[str, Any]]:
     plan.reviewed.clear()
     plan.warnings.clear()
     for annotator in plan.annotators:
-        annotator_file, warnings = current_annotator_file(folder, annotator)
+        annotator_file, warnings = (plan.load or current_annotator_file)(folder, annotator)
         plan.warnings.extend(warnings)
         by_document: dict[str, list[Annotation]] = {}
         for annotation in annotator_file.annotations:
