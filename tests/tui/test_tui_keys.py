@@ -182,6 +182,17 @@ class TestReviewing:
             await pilot.press("q")
         assert saved(folder)["reviewed"] == {"doc": [0, 1]}
 
+    async def test_reopening_starts_at_the_first_unreviewed(self, make_app: AppFactory,
+                                                            folder: ProjectFolder) -> None:
+        """A document opens where the annotator left off: its first unreviewed sentence."""
+        app = make_app()
+        async with app.run_test(size=(100, 30)) as pilot:
+            await pilot.press("space", "space", "q")
+        again = make_app()
+        async with again.run_test(size=(100, 30)) as pilot:
+            assert main_screen(again).sentence == 2
+            await pilot.press("q")
+
     async def test_x_removes_the_review_mark(self, make_app: AppFactory,
                                              folder: ProjectFolder) -> None:
         """x takes the mark off the current sentence."""

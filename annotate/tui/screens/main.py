@@ -140,7 +140,11 @@ class MainScreen(Screen[None]):
         self.text = folder.text(document)
         self.sentences = folder.sentences(document)
         self._starts = [start for start, _ in self.sentences]
-        self.sentence = min(self._positions.get(document, 0), max(len(self.sentences) - 1, 0))
+        if document in self._positions:
+            self.sentence = self._positions[document]
+        else:  # where the annotator left off: the first sentence not yet reviewed
+            first = self.session.next_unreviewed(document, -1, len(self.sentences))
+            self.sentence = first if first is not None else 0
         self.focused_id = None
         self._reset_cursor()
 

@@ -10,16 +10,17 @@ from annotate.textsafe import visible
 
 
 class StatusHeader(Static):
-    """Project · document · annotator · reviewed/total, and a read-only warning."""
+    """Progress (reviewed/total), annotator, project and document, and a read-only warning."""
 
     def show(self, *, project: str, document: str, annotator: str, reviewed: int, total: int,
              read_only: bool) -> None:
         """Redraw the header."""
         percent = f"{100 * reviewed / total:.0f}%" if total else "-"
+        # progress first: on a narrow terminal the long titles are what gets cut off
         parts: list[str | tuple[str, str | Style]] = [
-            (visible(project), Style(bold=True)), " · ", visible(document), " · ",
+            (f"{reviewed:,}/{total:,} reviewed ({percent})", Style(bold=True)), " · ",
             (visible(annotator), Style(italic=True)), " · ",
-            (f"{reviewed:,}/{total:,} reviewed ({percent})", Style(bold=True)),
+            (visible(project), Style(bold=True)), " · ", visible(document),
         ]
         if read_only:
             parts += ["  ", (" READ-ONLY ", Style(reverse=True, bold=True))]
