@@ -19,7 +19,8 @@ from annotate.tui.messages import SaveFinished
 from annotate.tui.screens.dialogs import AnnotatorPrompt, ErrorDialog, LockedDialog
 from annotate.tui.screens.documents import DocumentPicker, DocumentProgress
 from annotate.tui.screens.help import EXTRA_KEYS, HelpScreen, key_table
-from annotate.tui.screens.main import NAVIGATION_BINDINGS, MainScreen
+from annotate.tui.screens.main import MainScreen
+from annotate.tui.screens.main_keys import NAVIGATION_BINDINGS
 
 SessionFactory = Callable[..., EditSession]
 
