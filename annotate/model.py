@@ -231,6 +231,9 @@ _SPANS_SCHEMA: dict[str, Any] = {
 }
 
 
+_DIGITS_AND_SPACE = re.compile(r"[0-9 \t\r\n]*")
+
+
 class SentenceFile(Strict):
     """A document's fixed sentence boundaries, shared by every annotator."""
 
@@ -245,30 +248,39 @@ class SentenceFile(Strict):
     spans: Annotated[list[tuple[int, int]], WithJsonSchema(_SPANS_SCHEMA)]
     """Half-open [start, end) code-point offsets of each sentence, one "start end" a line."""
 
-    @field_validator("spans", mode="before")
+    @field_validator("spans", mode="plain")
     @classmethod
-    def _parse_lines(cls, value: object) -> object:
-        if not isinstance(value, str):
-            return value
-        numbers = value.split()
-        if len(numbers) % 2:
-            raise ValueError("each line must hold two numbers: start and end")
-        try:
-            values = [int(n) for n in numbers]
-        except ValueError:
-            raise ValueError("spans must be lines of two whole numbers: start end") from None
-        return list(zip(values[::2], values[1::2], strict=True))
+    def _parse_spans(cls, value: object) -> list[tuple[int, int]]:
+        """Read "start end" lines (or pairs) and check they are ordered and disjoint.
 
-    @model_validator(mode="after")
-    def _ordered(self) -> SentenceFile:
+        This runs on every open of a document with up to 100k sentences, so it does the
+        checks in one pass instead of validating each pair as a model field.
+        """
+        if isinstance(value, str):
+            numbers = value.split()
+            if len(numbers) % 2:
+                raise ValueError("each line must hold two numbers: start and end")
+            if not _DIGITS_AND_SPACE.fullmatch(value):
+                raise ValueError("spans must be lines of two whole numbers: start end")
+            flat = list(map(int, numbers))
+            pairs = list(zip(flat[::2], flat[1::2], strict=True))
+        elif isinstance(value, list | tuple):
+            pairs = []
+            for item in value:
+                if (not isinstance(item, list | tuple) or len(item) != 2
+                        or not all(type(n) is int for n in item)):
+                    raise ValueError(f"each span must be two whole numbers, got {item!r}")
+                pairs.append((item[0], item[1]))
+        else:
+            raise ValueError("spans must be lines of two whole numbers: start end")
         previous_end = 0
-        for index, (start, end) in enumerate(self.spans):
+        for index, (start, end) in enumerate(pairs):
             if not previous_end <= start < end:
                 raise ValueError(
                     f"sentence {index} [{start}, {end}) is empty, reversed or overlaps the one "
                     "before it")
             previous_end = end
-        return self
+        return pairs
 
 
 class Annotation(Strict):

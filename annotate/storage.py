@@ -254,6 +254,22 @@ def sentences_to_toml(sentences: SentenceFile) -> str:
     return f'{head}spans = """\n{body}"""\n'
 
 
+_SPANS_OPENING = '\nspans = """\n'
+
+
+def load_sentence_file(path: Path) -> SentenceFile:
+    """Read a sentence file; the span lines written by this tool skip the TOML parser."""
+    text = read_utf8(path, ProjectFileError)
+    head, opening, body = text.partition(_SPANS_OPENING)
+    if opening and body.endswith('"""\n') and '"' not in body[:-4] and "\\" not in body:
+        raw = parse_toml(path, head + "\n")
+        if "spans" not in raw:
+            raw["spans"] = body[:-4]
+            _check_version(path, raw)
+            return validate_model(SentenceFile, path, text, raw)
+    return load_model(SentenceFile, path)
+
+
 # --- annotator files --------------------------------------------------------------------------
 
 def annotation_dict(annotation: Annotation) -> dict[str, Any]:
@@ -426,7 +442,7 @@ class ProjectFolder:
         if document_id not in self._sentences:
             document = self.require_document(document_id)
             path = self.root / document.sentences
-            sentence_file = load_model(SentenceFile, path)
+            sentence_file = load_sentence_file(path)
             if sentence_file.document != document.id:
                 raise ProjectFileError(path, f"holds sentences of {sentence_file.document!r}, "
                                              f"not {document.id!r}", field="document")

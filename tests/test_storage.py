@@ -244,3 +244,39 @@ class TestProjectFolder:
         """The sentence file's spans come back as stored."""
         assert open_project(small_project.root).sentences("doc") == \
             [(0, 12), (13, 49), (50, 59)]
+
+
+class TestSentenceFiles:
+    def test_fast_path_reads_what_tomllib_reads(self, tmp_path: Path) -> None:
+        """The span lines the tool writes give the same model through both readers."""
+        from annotate.model import SentenceFile
+        from annotate.storage import load_sentence_file, sentences_to_toml
+
+        original = SentenceFile(document="d", sha256="0" * 64, method="annotate-1",
+                                spans=[(0, 5), (6, 9), (12, 40)])
+        path = tmp_path / "d.toml"
+        path.write_text(sentences_to_toml(original), encoding="utf-8")
+        assert load_sentence_file(path) == load_model(SentenceFile, path) == original
+
+    def test_hand_edited_file_still_loads(self, tmp_path: Path) -> None:
+        """A sentence file with comments and an array of pairs goes through tomllib."""
+        from annotate.storage import load_sentence_file
+
+        path = tmp_path / "d.toml"
+        path.write_text(f'# fixed by hand\ndocument = "d"\nsha256 = "{"0" * 64}"\n'
+                        'method = "annotate-1"\nspans = [[0, 5], [6, 9]]\n', encoding="utf-8")
+        assert load_sentence_file(path).spans == [(0, 5), (6, 9)]
+
+    @pytest.mark.parametrize("body, message", [("0 5\n3 9\n", "overlaps"),
+                                               ("0 5\n6\n", "two numbers"),
+                                               ("0 5\n6 x\n", "whole numbers"),
+                                               ("0 5\n6 -9\n", "whole numbers")])
+    def test_bad_spans_are_reported(self, tmp_path: Path, body: str, message: str) -> None:
+        """Overlapping, odd or non-numeric span lines name the field."""
+        from annotate.storage import load_sentence_file
+
+        path = tmp_path / "d.toml"
+        path.write_text(f'document = "d"\nsha256 = "{"0" * 64}"\nmethod = "m"\n'
+                        f'spans = """\n{body}"""\n', encoding="utf-8")
+        with pytest.raises(ProjectFileError, match=rf"spans: .*{message}"):
+            load_sentence_file(path)
