@@ -9,6 +9,10 @@ from pathlib import Path
 
 from annotate.errors import UsageError
 
+EXPORT_FORMATS = ("json", "jsonl", "csv", "w3c")
+"""The formats ``--format`` accepts; the same as ``annotate.export.FORMATS``, kept here so that
+building the command line does not import the exporters."""
+
 EXAMPLES = """\
 examples:
   annotate export my-project -o claims.json
@@ -78,7 +82,6 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """Add ``export`` and ``import`` to the ``annotate`` command line."""
-    from annotate.export import FORMATS
 
     p = commands.add_parser(
         "export", help="write tagged claims as JSON, JSONL, CSV or W3C Web Annotation",
@@ -87,7 +90,7 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
                     "schemas/export.schema.json.",
         epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("project", help="project folder")
-    p.add_argument("--format", choices=FORMATS, default="json",
+    p.add_argument("--format", choices=EXPORT_FORMATS, default="json",
                    help="json (default), jsonl (one claim a line), csv (one claim a row) or "
                         "w3c (Web Annotation JSON-LD)")
     p.add_argument("-o", "--output", metavar="FILE",

@@ -124,3 +124,23 @@ class TestImportCommand:
         assert status == 2
         assert err.count("already exists") == 3
         assert "nothing was imported" in err
+
+
+class TestParserIsLight:
+    def test_format_choices_match_the_exporters(self) -> None:
+        """The command line offers exactly the formats the exporters write."""
+        from annotate.cli_export import EXPORT_FORMATS
+        from annotate.export import FORMATS
+
+        assert EXPORT_FORMATS == FORMATS
+
+    def test_building_the_parser_imports_no_exporter(self) -> None:
+        """Every command pays for the parser, so it must not import the export models."""
+        import subprocess
+        import sys
+
+        code = ("import sys, annotate.cli; annotate.cli.build_parser(); "
+                "print(sorted(m for m in sys.modules if m.startswith('annotate.export')))")
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                             check=True).stdout
+        assert out.strip() == "[]"
