@@ -116,6 +116,10 @@ class SubtypeDef(Strict):
     """What belongs in this subtype, with examples."""
 
 
+RESERVED_TAG_KEYS = frozenset("jkgGhlHLnNdxuq?/:[]() ")
+"""Keys the annotator's UI uses for moving, selecting and editing; a tag cannot take them."""
+
+
 class TagDef(Strict):
     """A tag an annotator can put on a sentence or a span."""
 
@@ -135,6 +139,17 @@ class TagDef(Strict):
     """Allowed subtypes; an annotation has at most one."""
     attributes: list[AttributeDef] = []
     """Typed attributes this tag's annotations may carry."""
+
+    @field_validator("key")
+    @classmethod
+    def _free_key(cls, value: str) -> str:
+        if value in RESERVED_TAG_KEYS:
+            taken = " ".join(sorted(RESERVED_TAG_KEYS - {" "}))
+            raise ValueError(f"key {value!r} is used by the annotator's UI; choose another "
+                             f"(taken: {taken} and space)")
+        if not value.isprintable():
+            raise ValueError("a tag key must be a visible character")
+        return value
 
     @model_validator(mode="after")
     def _unique_children(self) -> TagDef:

@@ -147,6 +147,12 @@ class TestProjectAndTags:
         assert choice.value_problem("c") == "'c' is not one of: a, b"
         assert flag.value_problem("yes") is not None
 
+    @pytest.mark.parametrize("key", ["j", "q", "?", " ", "\x1b"])
+    def test_tag_key_cannot_clash_with_ui_keys(self, key: str) -> None:
+        """A tag on a navigation or editing key could never be toggled, so it is refused."""
+        with pytest.raises(ValidationError, match="key"):
+            TagDef(id="x", key=key, label="X")
+
     def test_tag_key_is_one_character(self) -> None:
         """Keys toggle tags in the TUI, so they are a single character."""
         with pytest.raises(ValidationError):
