@@ -124,22 +124,23 @@ def build_units(
     considered = set(tags)
     names = tuple(f.annotator for f in files)
     ends = {doc: [end for _, end in spans] for doc, spans in sentences.items()}
-    per_file: list[dict[tuple[str, int], list[Annotation]]] = []
+    per_file: list[dict[str, dict[int, list[Annotation]]]] = []
     no_tags: frozenset[str] = frozenset()
     for annotator_file in files:
-        by_sentence: dict[tuple[str, int], list[Annotation]] = {}
+        by_document: dict[str, dict[int, list[Annotation]]] = {}
         for annotation in annotator_file.annotations:
             spans = sentences.get(annotation.document)
             if spans is None or annotation.tag not in considered:
                 continue
             if documents is not None and annotation.document not in documents:
                 continue
+            by_index = by_document.setdefault(annotation.document, {})
             found = overlapping_sentences(
                 spans, annotation.start, annotation.end, ends=ends[annotation.document]
             )
             for index in found:
-                by_sentence.setdefault((annotation.document, index), []).append(annotation)
-        per_file.append(by_sentence)
+                by_index.setdefault(index, []).append(annotation)
+        per_file.append(by_document)
     reviewed = [{doc: set(indices) for doc, indices in f.reviewed.items()} for f in files]
     units: list[Unit] = []
     codes: list[tuple[frozenset[str] | None, ...]] = []
@@ -148,23 +149,20 @@ def build_units(
         if documents is not None and document_id not in documents:
             continue
         done = [by_document.get(document_id, set()) for by_document in reviewed]
-        candidates = sorted({i for indices in done for i in indices if i < len(spans)})
-        for index in candidates:
-            key = (document_id, index)
-            flags = [index in indices for indices in done]
-            if flags.count(True) < 2:
-                continue
+        tagged = [by_document.get(document_id, {}) for by_document in per_file]
+        times_reviewed = Counter(i for indices in done for i in indices if i < len(spans))
+        for index in sorted(i for i, count in times_reviewed.items() if count >= 2):
             start, end = spans[index]
             units.append(Unit(document_id, index, start, end))
             unit_codes: list[frozenset[str] | None] = []
             unit_annotations: list[tuple[Annotation, ...]] = []
-            for flag, by_sentence in zip(flags, per_file, strict=True):
-                on_unit = by_sentence.get(key) if flag else None
+            for indices, by_index in zip(done, tagged, strict=True):
+                on_unit = by_index.get(index) if index in indices else None
                 if on_unit:
                     unit_codes.append(frozenset([a.tag for a in on_unit]))
                     unit_annotations.append(tuple(on_unit))
                 else:
-                    unit_codes.append(no_tags if flag else None)
+                    unit_codes.append(no_tags if index in indices else None)
                     unit_annotations.append(())
             codes.append(tuple(unit_codes))
             annotations.append(tuple(unit_annotations))
