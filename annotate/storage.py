@@ -342,22 +342,26 @@ def check_annotations(
                            f"this project is {project.id})")
         return problems
     known_tags = ", ".join(t.id for t in project.tags) or "(none)"
+    tags = {t.id: t for t in project.tags}
+    subtypes = {t.id: {s.id for s in t.subtypes} for t in project.tags}
+    attributes = {t.id: {a.id: a for a in t.attributes} for t in project.tags}
+    documents = {d.id: d for d in project.documents}
     for index, ann in enumerate(annotator_file.annotations):
         where = f"annotations[{index}]"
-        document = project.document(ann.document)
+        document = documents.get(ann.document)
         if document is None:
             problem(f"{where}.document", f"unknown document {ann.document!r}")
             continue
-        tag = project.tag(ann.tag)
+        tag = tags.get(ann.tag)
         if tag is None:
             problem(f"{where}.tag", f"unknown tag {ann.tag!r}; known: {known_tags}")
         else:
-            if ann.subtype is not None and ann.subtype not in {s.id for s in tag.subtypes}:
+            if ann.subtype is not None and ann.subtype not in subtypes[tag.id]:
                 known = ", ".join(s.id for s in tag.subtypes) or "(none)"
                 problem(f"{where}.subtype",
                         f"unknown subtype {ann.subtype!r} of tag {tag.id!r}; known: {known}")
             for name, value in ann.attributes.items():
-                definition = tag.attribute(name)
+                definition = attributes[tag.id].get(name)
                 if definition is None:
                     known = ", ".join(a.id for a in tag.attributes) or "(none)"
                     problem(f"{where}.attributes.{name}",
