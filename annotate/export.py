@@ -11,7 +11,6 @@ import contextlib
 import csv
 import itertools
 import json
-import os
 import sys
 import tempfile
 from bisect import bisect_right
@@ -19,14 +18,14 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Literal, TextIO
+from typing import Any, Literal, TextIO, cast
 
 from pydantic_core import to_json
 
-from annotate.errors import SaveError, UsageError
+from annotate.errors import UsageError
 from annotate.export_model import CLAIM_FIELDS, EXPORT_SCHEMA_VERSION
 from annotate.model import Annotation, AnnotatorFile, Document
-from annotate.storage import ProjectFolder
+from annotate.storage import ProjectFolder, atomic_output
 
 ExportFormat = Literal["json", "jsonl", "csv", "w3c"]
 FORMATS: tuple[ExportFormat, ...] = ("json", "jsonl", "csv", "w3c")
@@ -310,26 +309,5 @@ def open_output(path: Path | None) -> Iterator[TextIO]:
     if path is None:
         yield sys.stdout
         return
-    folder = path.parent
-    if path.is_dir():
-        raise SaveError(f"{path}: is a folder; give a file name")
-    try:
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    except OSError as e:
-        raise SaveError(f"{path}: cannot write: {e.strerror or e}") from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            yield handle
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp_name, path.stat().st_mode & 0o777 if path.exists() else 0o644)
-        os.replace(tmp_name, path)
-    except OSError as e:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp_name)
-        raise SaveError(f"{path}: cannot write: {e.strerror or e}; the previous file is "
-                        "unchanged") from None
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp_name)
-        raise
+    with atomic_output(path, text=True, make_folder=False) as handle:
+        yield cast(TextIO, handle)

@@ -8,11 +8,11 @@ import os
 import re
 import tempfile
 import tomllib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import IO, Any, TypeVar
 
 import tomli_w
 from pydantic import BaseModel, ValidationError
@@ -158,30 +158,45 @@ def load_model(model: type[ModelT], path: Path) -> ModelT:
 
 # --- low-level writing ----------------------------------------------------------------------
 
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` atomically: temp file in the same folder, fsync, replace."""
+@contextlib.contextmanager
+def atomic_output(path: Path, *, text: bool = False,
+                  make_folder: bool = True) -> Iterator[IO[Any]]:
+    """Write ``path`` atomically: yield a temp file in the same folder; fsync and replace on
+    success, remove it on any failure (the previous file is left as it was)."""
     folder = path.parent
+    if path.is_dir():
+        raise SaveError(f"{path}: is a folder; give a file name")
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        if make_folder:
+            folder.mkdir(parents=True, exist_ok=True)
         fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     except OSError as e:
         raise SaveError(f"{path}: cannot write: {e.strerror or e}") from None
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+        handle: IO[Any] = (os.fdopen(fd, "w", encoding="utf-8", newline="") if text
+                           else os.fdopen(fd, "wb"))
+        with handle:
+            yield handle
             handle.flush()
             os.fsync(handle.fileno())
-        if path.exists():
-            os.chmod(tmp_name, path.stat().st_mode & 0o777)
-        else:
-            os.chmod(tmp_name, 0o644)
+        os.chmod(tmp_name, path.stat().st_mode & 0o777 if path.exists() else 0o644)
         os.replace(tmp_name, path)
     except OSError as e:
         with contextlib.suppress(OSError):
             os.unlink(tmp_name)
         raise SaveError(f"{path}: cannot write: {e.strerror or e}; the previous file is "
                         "unchanged") from None
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp_name)
+        raise
     _fsync_folder(folder)
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` atomically: temp file in the same folder, fsync, replace."""
+    with atomic_output(path) as handle:
+        handle.write(data)
 
 
 def _fsync_folder(folder: Path) -> None:
