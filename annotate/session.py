@@ -87,7 +87,12 @@ class EditSession:
 
     def __init__(self, folder: ProjectFolder, annotator: str, *, read_only: bool = False,
                  clock: Callable[[], datetime] = utc_now,
-                 new_id: Callable[[], str] | None = None) -> None:
+                 new_id: Callable[[], str] | None = None, load: bool = True) -> None:
+        """Take the annotator's lock (unless ``read_only``) and read the file and journal.
+
+        With ``load=False`` only the lock is taken, so a held lock is reported at once; call
+        ``load`` (on any thread) before changing anything.
+        """
         self.folder = folder
         self.project: Project = folder.project
         self.annotator = annotator
@@ -105,37 +110,59 @@ class EditSession:
         self._redo: list[_Edit] = []
         self._journal: JournalWriter | None = None
         self._file_lock: AnnotatorLock | None = None
+        self._loaded = False
         self._closed = False
-        if read_only:
-            self._load()
-            return
-        self._file_lock = AnnotatorLock(lock_path(folder.root, annotator))
-        self._file_lock.acquire()
-        try:
+        if not read_only:
+            self._file_lock = AnnotatorLock(lock_path(folder.root, annotator))
+            self._file_lock.acquire()
             self.warnings.extend(self._file_lock.warnings)
-            self._load()
-        except BaseException:
-            self._file_lock.release()
-            raise
+        if load:
+            try:
+                self.load()
+            except BaseException:
+                if self._file_lock is not None:
+                    self._file_lock.release()
+                raise
 
     # --- loading ------------------------------------------------------------------------------
 
-    def _load(self) -> None:
-        self._state = AnnotatorState(self.folder.load_annotator(self.annotator))
+    @property
+    def loaded(self) -> bool:
+        """Whether the annotator file and journal have been read."""
+        return self._loaded
+
+    def load(self) -> None:
+        """Read the annotator file and replay the journal; does nothing the second time.
+
+        The reading happens outside the session's lock, so the UI thread can keep asking
+        (empty) questions meanwhile; the new state replaces the empty one in one step.
+        """
+        if self._loaded:
+            return
+        state = AnnotatorState(self.folder.load_annotator(self.annotator))
+        warnings: list[str] = []
         path = journal_path(self.folder.root, self.annotator)
         contents = read_journal(path, self.project.id, self.annotator)
-        self.warnings.extend(contents.warnings)
+        warnings.extend(contents.warnings)
         for number, operations in enumerate(contents.records, start=1):
             for operation in operations:
                 problem = self._replay_problem(operation)
                 if problem:
-                    self.warnings.append(f"skipped journal record {number} of {path}: {problem}")
+                    warnings.append(f"skipped journal record {number} of {path}: {problem}")
                 else:
-                    self._state.apply(operation)
-        self._used_ids.update(self._state.by_id)
-        if not self.read_only:
-            self._journal = JournalWriter(path, self.project.id, self.annotator,
-                                          contents.good_lines, rewrite=not contents.clean)
+                    state.apply(operation)
+        with self._lock:
+            if self._loaded or self._closed:
+                return
+            journal = None
+            if not self.read_only:
+                journal = JournalWriter(path, self.project.id, self.annotator,
+                                        contents.good_lines, rewrite=not contents.clean)
+            self._state = state
+            self._used_ids.update(state.by_id)
+            self._journal = journal
+            self.warnings.extend(warnings)
+            self._loaded = True
 
     def _replay_problem(self, operation: Operation) -> str | None:
         """Why a journaled operation no longer fits the project (e.g. its document was
@@ -365,6 +392,9 @@ class EditSession:
     # --- internals ----------------------------------------------------------------------------
 
     def _check_writable(self) -> None:
+        if not self._loaded:
+            raise AnnotateError(f"{self.annotator}'s annotations are still being read; "
+                                "try again in a moment", "Still loading")
         if self.read_only:
             raise AnnotateError(f"read-only: {self.annotator}'s file is open read-only; "
                                 "changes are not possible", "Read-only")

@@ -523,3 +523,75 @@ class TestReadOnly:
         viewer.save()
         viewer.close()
         assert sorted(p.name for p in (folder.root / "annotations").iterdir()) == []
+
+
+class TestDeferredLoad:
+    def test_lock_is_taken_before_the_file_is_read(self, folder: ProjectFolder) -> None:
+        """With load=False the lock is held at once and the session answers empty until
+        load() reads the file and the journal."""
+        with EditSession(folder, "maria") as first:
+            first.add("alpha", 0, 3, "figure")
+            first.set_reviewed("alpha", 1)
+        deferred = EditSession(open_project(folder.root), "maria", load=False)
+        try:
+            assert not deferred.loaded
+            with pytest.raises(LockedError):
+                reopen(folder)
+            assert deferred.annotations("alpha") == []
+            assert deferred.reviewed_count("alpha") == 0
+            deferred.load()
+            assert deferred.loaded
+            assert [a.tag for a in deferred.annotations("alpha")] == ["figure"]
+            assert deferred.is_reviewed("alpha", 1)
+            deferred.load()  # a second call changes nothing
+            assert len(deferred.annotations("alpha")) == 1
+        finally:
+            deferred.close()
+
+    def test_changes_wait_for_the_load(self, folder: ProjectFolder) -> None:
+        """Before load() every change is refused, so none can land on an empty state."""
+        deferred = EditSession(folder, "maria", load=False)
+        try:
+            with pytest.raises(AnnotateError, match="still being read"):
+                deferred.toggle("alpha", 0, 3, "figure")
+            with pytest.raises(AnnotateError, match="still being read"):
+                deferred.set_reviewed("alpha", 0)
+            assert not journal_path(folder.root, "maria").exists()
+            deferred.load()
+            deferred.toggle("alpha", 0, 3, "figure")
+        finally:
+            deferred.close()
+        assert len(load_annotator_file(folder.annotator_path("maria")).annotations) == 1
+
+    def test_close_before_load_releases_the_lock_and_writes_nothing(
+            self, folder: ProjectFolder) -> None:
+        """Closing a session that never loaded releases the lock; a late load does nothing."""
+        deferred = EditSession(folder, "maria", load=False)
+        deferred.close()
+        deferred.load()
+        assert not deferred.loaded
+        assert sorted(p.name for p in (folder.root / "annotations").iterdir()) == []
+        reopen(folder).close()
+
+    def test_read_only_can_defer_too(self, folder: ProjectFolder) -> None:
+        """A read-only session with load=False reads on load() and takes no lock."""
+        with EditSession(folder, "maria") as first:
+            first.add("alpha", 0, 3, "figure")
+        viewer = EditSession(folder, "maria", read_only=True, load=False)
+        viewer.load()
+        assert len(viewer.annotations("alpha")) == 1
+        viewer.close()
+
+    def test_load_from_another_thread(self, folder: ProjectFolder) -> None:
+        """load() may run on a worker thread while another thread queries the session."""
+        with EditSession(folder, "maria") as first:
+            for start in range(0, 20, 2):
+                first.add("alpha", start, start + 2, "figure")
+        deferred = EditSession(open_project(folder.root), "maria", load=False)
+        worker = threading.Thread(target=deferred.load)
+        worker.start()
+        while worker.is_alive():
+            assert len(deferred.annotations("alpha")) in (0, 10)
+        worker.join()
+        assert len(deferred.annotations("alpha")) == 10
+        deferred.close()
