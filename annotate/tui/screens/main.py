@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Callable
 
 from textual import on
 from textual.app import ComposeResult
@@ -11,13 +10,12 @@ from textual.binding import Binding, BindingsMap, BindingType
 from textual.color import Color
 from textual.containers import Horizontal, Vertical
 from textual.keys import _character_to_key
-from textual.screen import Screen
 
-from annotate.errors import AnnotateError
 from annotate.model import Annotation
-from annotate.session import Change, EditSession
+from annotate.session import EditSession
 from annotate.tui.colors import tag_colors
 from annotate.tui.cursor import WordCursor
+from annotate.tui.screens.main_edit import EditingActions
 from annotate.tui.screens.main_keys import NAVIGATION_BINDINGS
 from annotate.tui.search import Search
 from annotate.tui.widgets.key_bar import KeyBar
@@ -30,7 +28,7 @@ NARROW_WIDTH = 90
 """Below this many columns the side panel goes under the text."""
 
 
-class MainScreen(Screen[None]):
+class MainScreen(EditingActions):
     """One document, the current sentence in context, the legend and the sentence's tags."""
 
     BINDINGS = NAVIGATION_BINDINGS
@@ -209,23 +207,6 @@ class MainScreen(Screen[None]):
                 bool(annotations), has_target, self.cursor.anchor is not None,
                 self.session.can_undo, self.session.can_redo, bool(self.search.query))
 
-    def changed(self, detail: str | None = None) -> None:
-        """After an edit: redraw, schedule a save, say what happened."""
-        self._refresh(changed=True)
-        if detail:
-            self._show_status(detail)
-        schedule = getattr(self.app, "schedule_save", None)
-        if schedule is not None:
-            schedule()
-
-    def guard_edit(self, error: AnnotateError) -> None:
-        """Show an edit that failed."""
-        show = getattr(self.app, "show_error", None)
-        if show is not None:
-            show(error)
-        else:
-            self.notify(str(error), severity="error", markup=False)
-
     # --- availability -------------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -390,106 +371,6 @@ class MainScreen(Screen[None]):
     def prompt_cancelled(self) -> None:
         """Back to the text."""
         self.view.focus()
-
-    # --- editing ------------------------------------------------------------------------------
-
-    def action_toggle_tag(self, tag_id: str) -> None:
-        """Toggle a tag on the selection, or on the whole sentence when nothing is selected."""
-        span = self.cursor.selection(self.text) or self.sentences[self.sentence]
-        try:
-            added = self.session.toggle(self.document, span[0], span[1], tag_id)
-        except AnnotateError as error:
-            self.guard_edit(error)
-            return
-        self.cursor.clear()
-        self.focused_id = added.id if added else None
-        self.changed(f"{'added' if added else 'removed'} {tag_id}")
-
-    def action_review(self) -> None:
-        """Mark the sentence reviewed and move to the next."""
-        try:
-            self.session.set_reviewed(self.document, self.sentence, True)
-        except AnnotateError as error:
-            self.guard_edit(error)
-            return
-        if self.sentence < len(self.sentences) - 1:
-            self.sentence += 1
-            self.focused_id = None
-            self._reset_cursor()
-        self.changed()
-
-    def action_unreview(self) -> None:
-        """Take the review mark off the sentence."""
-        try:
-            self.session.set_reviewed(self.document, self.sentence, False)
-        except AnnotateError as error:
-            self.guard_edit(error)
-            return
-        self.changed("review mark removed")
-
-    def action_annotation_delete(self) -> None:
-        """Delete the focused annotation."""
-        target = self.target()
-        if target is None:
-            return
-        try:
-            self.session.delete(target.id)
-        except AnnotateError as error:
-            self.guard_edit(error)
-            return
-        self.focused_id = None
-        self.changed(f"deleted {target.tag}")
-
-    def action_annotation_edit(self) -> None:
-        """Open the editor for the focused annotation."""
-        from annotate.tui.screens.editor import AnnotationEditor, EditorResult
-
-        target = self.target()
-        tag = self.project.tag(target.tag) if target else None
-        if target is None or tag is None:
-            return
-        self.focused_id = target.id
-
-        def apply(result: EditorResult | None) -> None:
-            if result is None:
-                return
-            try:
-                self.session.update(target.id, subtype=result.subtype,
-                                    attributes=result.attributes, note=result.note)
-            except AnnotateError as error:
-                self.guard_edit(error)
-                return
-            self.changed(f"edited {target.tag}")
-
-        self.app.push_screen(AnnotationEditor(target, tag, self.tag_palette[tag.id]), apply)
-
-    def action_undo(self) -> None:
-        """Undo the latest change of the session."""
-        self._show_change(self.session.undo)
-
-    def action_redo(self) -> None:
-        """Redo the latest undone change."""
-        self._show_change(self.session.redo)
-
-    def _show_change(self, step: Callable[[], Change | None]) -> None:
-        try:
-            change = step()
-        except AnnotateError as error:
-            self.guard_edit(error)
-            return
-        if change is None:
-            self.notify("Nothing to undo." if step == self.session.undo else "Nothing to redo.",
-                        markup=False)
-            return
-        if change.document != self.document:
-            self._load(change.document)
-            self.view.set_document(self.text, self.sentences)
-        sentence = change.sentence if change.sentence is not None else self.sentence_of(
-            change.start)
-        self.sentence = sentence
-        self.focused_id = None
-        self._reset_cursor()
-        self.changed(change.description)
 
 
 class _Source:
