@@ -15,7 +15,7 @@ from textual.timer import Timer
 from annotate.errors import AnnotateError, LockedError
 from annotate.session import EditSession
 from annotate.storage import ProjectFolder
-from annotate.tui.messages import SaveFinished
+from annotate.tui.messages import AnnotationsLoaded, SaveFinished
 from annotate.tui.screens.dialogs import AnnotatorPrompt, ErrorDialog, LockedDialog
 from annotate.tui.screens.documents import DocumentPicker, DocumentProgress
 from annotate.tui.screens.help import EXTRA_KEYS, HelpScreen, key_table
@@ -112,18 +112,31 @@ class AnnotateApp(App[int]):
                 return
             self.session = session
         if self.document is None:
+            if not self._load_now(self.session):
+                return
             self.document = await self.push_screen_wait(DocumentPicker(self.progress()))
             if self.document is None:
                 self.action_quit()
                 return
         self._open_main(self.session, self.document)
 
+    def _load_now(self, session: EditSession) -> bool:
+        """Read the annotations before the document picker, which shows progress."""
+        try:
+            session.load()
+        except AnnotateError as error:
+            self.close_session()
+            self.push_screen(ErrorDialog(error.title, str(error)), lambda _: self.exit(2))
+            return False
+        return True
+
     async def _open_session(self, annotator: str) -> EditSession | None:
-        """Take the annotator's file; if another process holds it, offer read-only."""
+        """Take the annotator's file; if another process holds it, offer read-only. The
+        annotations are read later, by the annotation screen, so the text shows first."""
         message = self.locked
         if message is None:
             try:
-                return self.session_factory(self.folder, annotator)
+                return self.session_factory(self.folder, annotator, load=False)
             except LockedError as error:
                 message = str(error)
             except AnnotateError as error:
@@ -132,7 +145,7 @@ class AnnotateApp(App[int]):
         if not await self.push_screen_wait(LockedDialog(message)):
             return None
         try:
-            return self.session_factory(self.folder, annotator, read_only=True)
+            return self.session_factory(self.folder, annotator, read_only=True, load=False)
         except AnnotateError as error:
             await self.push_screen_wait(ErrorDialog(error.title, str(error)))
             return None
@@ -144,11 +157,28 @@ class AnnotateApp(App[int]):
             self.push_screen(ErrorDialog(error.title, str(error)), lambda _: self.exit(2))
             return
         self.push_screen(screen)
+        if session.loaded:
+            self._announce(session)
+
+    def _announce(self, session: EditSession) -> None:
         for warning in session.warnings:
             self.notify(warning, title="Recovered", severity="warning", markup=False)
         if session.read_only:
             self.notify("Opened read-only: another session is editing this file.",
                         severity="warning", markup=False)
+
+    @on(AnnotationsLoaded)
+    def annotations_loaded(self, event: AnnotationsLoaded) -> None:
+        """Say what reading the annotations recovered; if they cannot be read, release the
+        file, say why and leave."""
+        session = self.session
+        if session is None:
+            return
+        if event.error is None:
+            self._announce(session)
+            return
+        self.close_session()
+        self.push_screen(ErrorDialog(event.title, event.error), lambda _: self.exit(2))
 
     def progress(self) -> list[DocumentProgress]:
         """Each document with the annotator's reviewed count and its sentence count."""

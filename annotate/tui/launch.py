@@ -45,7 +45,8 @@ def run_tui(args: argparse.Namespace) -> int:
     locked: str | None = None
     if annotator is not None:
         try:
-            session = EditSession(folder, annotator)
+            # only the lock: the annotations are read after the first screen is drawn
+            session = EditSession(folder, annotator, load=False)
         except LockedError as error:
             locked = str(error)
 

@@ -13,3 +13,13 @@ class SaveFinished(Message):
 
     error: str | None = None
     """Why the save failed, or None when it succeeded."""
+
+
+@dataclass
+class AnnotationsLoaded(Message):
+    """The annotator's file and journal were read in the background (or could not be)."""
+
+    error: str | None = None
+    """Why they could not be read, or None when they were."""
+    title: str = ""
+    """A short title for the error."""

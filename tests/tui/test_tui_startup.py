@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import argparse
 import shutil
+import threading
 from pathlib import Path
 
 import pytest
+from textual.pilot import Pilot
 
 from annotate.errors import AnnotateError
+from annotate.journal import journal_path
 from annotate.session import EditSession
 from annotate.storage import ProjectFolder, open_project
 from annotate.tui.app import AnnotateApp
 from annotate.tui.launch import run_tui
-from annotate.tui.screens.dialogs import AnnotatorPrompt, LockedDialog
+from annotate.tui.screens.dialogs import AnnotatorPrompt, ErrorDialog, LockedDialog
 from annotate.tui.screens.documents import DocumentPicker
 from annotate.tui.screens.main import MainScreen
 from tests.conftest import make_project
@@ -149,3 +152,98 @@ class TestDocumentPicker:
             assert screen.document == "doc"
             assert not session.annotations("doc")
             await pilot.press("q")
+
+
+class GatedSession(EditSession):
+    """A session that takes the lock at once and reads its file only when the test says."""
+
+    def __init__(self, folder: ProjectFolder, annotator: str) -> None:
+        self.gate = threading.Event()
+        super().__init__(folder, annotator, load=False)
+
+    def load(self) -> None:
+        """Wait for the gate, then read the annotator file and journal."""
+        self.gate.wait(10)
+        super().load()
+
+
+async def until_read(pilot: Pilot[int], screen: MainScreen) -> None:
+    """Wait until the annotation screen has the annotations."""
+    for _ in range(500):
+        if not screen.reading:
+            await pilot.pause()
+            return
+        await pilot.pause(0.01)
+    raise AssertionError("the annotations were never read")
+
+
+class TestAnnotationsReadAfterTheText:
+    @pytest.fixture
+    def reviewed_folder(self, folder: ProjectFolder) -> ProjectFolder:
+        """Maria has reviewed sentences 0 and 1 and tagged sentence 0."""
+        with EditSession(folder, "maria") as session:
+            session.set_reviewed("doc", 0)
+            session.set_reviewed("doc", 1)
+            session.add("doc", 0, 4, "figure")
+        return open_project(folder.root)
+
+    async def test_text_first_then_the_first_unreviewed_sentence(
+            self, reviewed_folder: ProjectFolder) -> None:
+        """The screen opens on the first sentence while the file is read; tag and review keys
+        do nothing until then; after it, the screen goes to the first unreviewed sentence
+        and the keys work."""
+        session = GatedSession(reviewed_folder, "maria")
+        app = AnnotateApp(reviewed_folder, annotator="maria", document="doc", session=session)
+        async with app.run_test(size=(100, 30)) as pilot:
+            await pilot.pause()
+            screen = app.screen
+            assert isinstance(screen, MainScreen)
+            assert screen.reading and screen.sentence == 0
+            journal = journal_path(reviewed_folder.root, "maria").read_bytes()
+            await pilot.press("1", "space", "x", "d", "u")
+            assert screen.sentence == 0
+            assert journal_path(reviewed_folder.root, "maria").read_bytes() == journal
+            session.gate.set()
+            await until_read(pilot, screen)
+            assert screen.sentence == 2
+            await pilot.press("2")
+            added = session.annotations("doc")[-1]
+            assert (added.start, added.end) == reviewed_folder.sentences("doc")[2]
+            await pilot.press("q")
+        assert saved(reviewed_folder)["reviewed"] == {"doc": [0, 1]}
+        assert len(saved(reviewed_folder)["annotations"]) == 2  # type: ignore[arg-type]
+
+    async def test_moving_while_reading_keeps_the_place(
+            self, reviewed_folder: ProjectFolder) -> None:
+        """Navigation keys work while the file is read, and the annotator stays where they
+        went."""
+        session = GatedSession(reviewed_folder, "maria")
+        app = AnnotateApp(reviewed_folder, annotator="maria", document="doc", session=session)
+        async with app.run_test(size=(100, 30)) as pilot:
+            await pilot.pause()
+            screen = app.screen
+            assert isinstance(screen, MainScreen)
+            await pilot.press("j", "j", "j", "j", "l")
+            assert screen.sentence == 4
+            session.gate.set()
+            await until_read(pilot, screen)
+            assert screen.sentence == 4
+            await pilot.press("q")
+
+    async def test_unreadable_file_is_reported_and_released(self,
+                                                            folder: ProjectFolder) -> None:
+        """A broken annotator file found after the first screen shows an error, releases
+        the lock and leaves with status 2."""
+        folder.annotator_path("maria").write_text("annotations = [oops\n", encoding="utf-8")
+        session = EditSession(folder, "maria", load=False)
+        app = AnnotateApp(folder, annotator="maria", document="doc", session=session)
+        async with app.run_test(size=(100, 30)) as pilot:
+            for _ in range(200):
+                await pilot.pause(0.01)
+                if isinstance(app.screen, ErrorDialog):
+                    break
+            assert isinstance(app.screen, ErrorDialog)
+            EditSession(folder, "maria", load=False).close()  # the lock is free again
+            await pilot.press("enter")
+            await pilot.pause()
+        assert app.return_value == 2

@@ -4,17 +4,20 @@ from __future__ import annotations
 
 from bisect import bisect_right
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingsMap, BindingType
 from textual.color import Color
 from textual.containers import Horizontal, Vertical
 from textual.keys import _character_to_key
+from textual.worker import Worker, WorkerState
 
+from annotate.errors import AnnotateError
 from annotate.model import Annotation
 from annotate.session import EditSession
 from annotate.tui.colors import tag_colors
 from annotate.tui.cursor import WordCursor
+from annotate.tui.messages import AnnotationsLoaded
 from annotate.tui.screens.main_edit import EditingActions
 from annotate.tui.screens.main_keys import NAVIGATION_BINDINGS
 from annotate.tui.search import Search
@@ -50,6 +53,9 @@ class MainScreen(EditingActions):
         self.search = Search()
         self._positions: dict[str, int] = {}
         self._availability: tuple[bool, ...] = ()
+        self.reading = not session.loaded
+        """True until the annotator's file is read: the text shows, editing waits."""
+        self._moved = False
         self._load(document)
 
     def tag_bindings(self) -> list[BindingType]:
@@ -73,7 +79,41 @@ class MainScreen(EditingActions):
         yield KeyBar(id="keys", markup=False)
 
     def on_mount(self) -> None:
-        """Draw everything once."""
+        """Draw everything once; then read the annotations, so the text shows at once."""
+        self._refresh(changed=True)
+        if self.reading:
+            self.call_after_refresh(self._read_annotations)
+
+    @work(thread=True, exclusive=True, group="load", exit_on_error=False)
+    def _read_annotations(self) -> None:
+        """Read the annotator's file and journal off the UI thread."""
+        try:
+            self.session.load()
+        except AnnotateError as error:
+            self.post_message(AnnotationsLoaded(str(error), error.title))
+            return
+        self.post_message(AnnotationsLoaded())
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A reader that failed unexpectedly is reported like a broken file."""
+        if event.worker.group == "load" and event.state == WorkerState.ERROR:
+            self.post_message(AnnotationsLoaded(
+                f"could not read {self.session.annotator}'s annotations: {event.worker.error}",
+                "Could not open"))
+
+    @on(AnnotationsLoaded)
+    def annotations_loaded(self, event: AnnotationsLoaded) -> None:
+        """Show the annotations; go to the first unreviewed sentence unless the annotator
+        already moved. The message goes on to the app, which reports errors."""
+        if event.error is not None or not self.reading:
+            return
+        self.reading = False
+        if not self._moved:
+            first = self.session.next_unreviewed(self.document, -1, len(self.sentences))
+            if first is not None and first != self.sentence:
+                self.sentence = first
+                self.focused_id = None
+                self._reset_cursor()
         self._refresh(changed=True)
 
     def on_resize(self) -> None:
@@ -100,6 +140,8 @@ class MainScreen(EditingActions):
         self._starts = [start for start, _ in self.sentences]
         if document in self._positions:
             self.sentence = self._positions[document]
+        elif self.reading:  # the review marks are not read yet
+            self.sentence = 0
         else:  # where the annotator left off: the first sentence not yet reviewed
             first = self.session.next_unreviewed(document, -1, len(self.sentences))
             self.sentence = first if first is not None else 0
@@ -144,6 +186,7 @@ class MainScreen(EditingActions):
         """Make ``sentence`` current, with the cursor on its first word (or at ``offset``)."""
         if not self.sentences:
             return
+        self._moved = True
         self.sentence = max(0, min(sentence, len(self.sentences) - 1))
         self.focused_id = None
         self._reset_cursor()
@@ -165,7 +208,7 @@ class MainScreen(EditingActions):
             self._show_legend()
             self._show_header()
         self.query_one("#annotations", SentenceAnnotations).show_annotations(
-            annotations, self.focused_id)
+            annotations, self.focused_id, loading=self.reading)
         self._show_status()
         availability = self._current_availability(annotations)
         if availability != self._availability:
@@ -173,8 +216,9 @@ class MainScreen(EditingActions):
             self.refresh_bindings()
 
     def _show_legend(self) -> None:
-        self.query_one("#legend", TagLegend).show_counts(
-            self.session.tag_counts(self.document), compact=self.has_class("-narrow"))
+        counts = None if self.reading else self.session.tag_counts(self.document)
+        self.query_one("#legend", TagLegend).show_counts(counts,
+                                                         compact=self.has_class("-narrow"))
 
     def _show_header(self) -> None:
         document = self.project.document(self.document)
@@ -183,7 +227,7 @@ class MainScreen(EditingActions):
             document=(document.title or document.id) if document else self.document,
             annotator=self.session.annotator,
             reviewed=self.session.reviewed_count(self.document), total=len(self.sentences),
-            read_only=self.session.read_only)
+            read_only=self.session.read_only, loading=self.reading)
 
     def _show_status(self, detail: str | None = None) -> None:
         if detail is None:
@@ -196,14 +240,16 @@ class MainScreen(EditingActions):
                 detail = ""
         self.query_one("#status", StatusLine).show(
             sentence=self.sentence, total=len(self.sentences),
-            reviewed=bool(self.sentences) and self.session.is_reviewed(self.document,
-                                                                       self.sentence),
+            reviewed=None if self.reading else (
+                bool(self.sentences) and self.session.is_reviewed(self.document,
+                                                                  self.sentence)),
             detail=detail[:200])
 
     def _current_availability(self, annotations: list[Annotation]) -> tuple[bool, ...]:
-        writable = not self.session.read_only
+        ready = not self.reading
+        writable = ready and not self.session.read_only
         has_target = self.focused_id is not None or len(annotations) == 1
-        return (writable, self.sentence > 0, self.sentence < len(self.sentences) - 1,
+        return (ready, writable, self.sentence > 0, self.sentence < len(self.sentences) - 1,
                 bool(annotations), has_target, self.cursor.anchor is not None,
                 self.session.can_undo, self.session.can_redo, bool(self.search.query))
 
@@ -211,12 +257,13 @@ class MainScreen(EditingActions):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Enable each action only where it can do something; None shows it dimmed."""
-        (writable, has_previous, has_next, has_annotations, has_target, has_selection,
+        (ready, writable, has_previous, has_next, has_annotations, has_target, has_selection,
          can_undo, can_redo, has_query) = self._availability or self._current_availability(
              self.sentence_annotations())
         rules: dict[str, bool] = {
             "sentence_next": has_next, "sentence_previous": has_previous,
             "sentence_first": has_previous, "sentence_last": has_next,
+            "unreviewed_next": ready, "unreviewed_previous": ready,
             "review": writable and bool(self.sentences), "unreview": writable,
             "toggle_tag": writable and bool(self.sentences),
             "annotation_next": has_annotations, "annotation_previous": has_annotations,
@@ -272,31 +319,37 @@ class MainScreen(EditingActions):
     def action_word_next(self) -> None:
         """Cursor to the next word."""
         self.cursor.move(1)
+        self._moved = True
         self._refresh()
 
     def action_word_previous(self) -> None:
         """Cursor to the previous word."""
         self.cursor.move(-1)
+        self._moved = True
         self._refresh()
 
     def action_extend_next(self) -> None:
         """Extend the selection by a word to the right."""
         self.cursor.extend(1)
+        self._moved = True
         self._refresh()
 
     def action_extend_previous(self) -> None:
         """Extend the selection by a word to the left."""
         self.cursor.extend(-1)
+        self._moved = True
         self._refresh()
 
     def action_clause_next(self) -> None:
         """Extend the selection to the end of the clause."""
         self.cursor.extend_clause(forward=True)
+        self._moved = True
         self._refresh()
 
     def action_clause_previous(self) -> None:
         """Extend the selection back to the start of the clause."""
         self.cursor.extend_clause(forward=False)
+        self._moved = True
         self._refresh()
 
     def action_clear(self) -> None:

@@ -38,15 +38,16 @@ class TagLegend(PanelText):
         self._project = project
         self._colors = colors
 
-    def show_counts(self, counts: dict[str, int], *, compact: bool = False) -> None:
-        """Redraw the legend with these per-tag counts; ``compact`` fits it on one line."""
+    def show_counts(self, counts: dict[str, int] | None, *, compact: bool = False) -> None:
+        """Redraw the legend with these per-tag counts (None: not known yet); ``compact``
+        fits it on one line."""
         entries = []
         for tag in self._project.tags:
+            count = "…" if counts is None else str(counts.get(tag.id, 0))
             entries.append(Content.assemble(
                 (SWATCH, Style(foreground=self._colors[tag.id])), "" if compact else " ",
                 (visible(tag.key), Style(bold=True)), " ",
-                visible(tag.id if compact else tag.label), " ",
-                (str(counts.get(tag.id, 0)), Style(dim=True))))
+                visible(tag.id if compact else tag.label), " ", (count, Style(dim=True))))
         if compact:
             self._show(Content(" ").join(entries))
         else:
@@ -63,8 +64,14 @@ class SentenceAnnotations(PanelText):
         self._project = project
         self._colors = colors
 
-    def show_annotations(self, annotations: list[Annotation], focused: str | None) -> None:
-        """Redraw the list for this sentence."""
+    def show_annotations(self, annotations: list[Annotation], focused: str | None, *,
+                         loading: bool = False) -> None:
+        """Redraw the list for this sentence; ``loading`` while the file is being read."""
+        if loading:
+            self._show(Content("\n").join([
+                Content.assemble(("This sentence", Style(bold=True))),
+                Content.assemble(("Reading the annotations…", Style(dim=True)))]))
+            return
         header = Content.assemble((f"This sentence ({len(annotations)})", Style(bold=True)))
         if not annotations:
             hint = Content.assemble(("No annotations. A tag key tags the sentence, or the "

@@ -13,12 +13,14 @@ class StatusHeader(Static):
     """Progress (reviewed/total), annotator, project and document, and a read-only warning."""
 
     def show(self, *, project: str, document: str, annotator: str, reviewed: int, total: int,
-             read_only: bool) -> None:
-        """Redraw the header."""
+             read_only: bool, loading: bool = False) -> None:
+        """Redraw the header; while ``loading`` the progress is not known yet."""
         percent = f"{100 * reviewed / total:.0f}%" if total else "-"
+        progress = (("loading annotations…", Style(italic=True)) if loading else
+                    (f"{reviewed:,}/{total:,} reviewed ({percent})", Style(bold=True)))
         # progress first: on a narrow terminal the long titles are what gets cut off
         parts: list[str | tuple[str, str | Style]] = [
-            (f"{reviewed:,}/{total:,} reviewed ({percent})", Style(bold=True)), " · ",
+            progress, " · ",
             (visible(annotator), Style(italic=True)), " · ",
             (visible(project), Style(bold=True)), " · ", visible(document),
         ]
@@ -30,9 +32,11 @@ class StatusHeader(Static):
 class StatusLine(Static):
     """Where the cursor is: sentence number, review mark, selection, search."""
 
-    def show(self, *, sentence: int, total: int, reviewed: bool, detail: str) -> None:
-        """Redraw the status line."""
-        mark = ("✓ reviewed", Style(bold=True)) if reviewed else ("not reviewed", Style(dim=True))
+    def show(self, *, sentence: int, total: int, reviewed: bool | None, detail: str) -> None:
+        """Redraw the status line; ``reviewed`` is None while the marks are being read."""
+        mark = (("…", Style(dim=True)) if reviewed is None else
+                ("✓ reviewed", Style(bold=True)) if reviewed else
+                ("not reviewed", Style(dim=True)))
         self.update(Content.assemble(
             (f"Sentence {sentence + 1:,}/{total:,}", Style(bold=True)), "  ", mark,
             "  ", visible(detail)), layout=False)
