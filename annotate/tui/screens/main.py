@@ -202,9 +202,8 @@ class MainScreen(EditingActions):
             self.focused_id = None
         view.show(ViewState(sentence=self.sentence, cursor=self.cursor.cursor_span,
                             selection=self.cursor.selection(self.text), focused=self.focused_id,
-                            match=self.search.match))
+                            match=self.search.match), changed=changed)
         if changed:
-            view.invalidate()
             self._show_legend()
             self._show_header()
         self.query_one("#annotations", SentenceAnnotations).show_annotations(

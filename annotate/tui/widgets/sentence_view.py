@@ -13,7 +13,7 @@ from typing import Protocol
 from rich.segment import Segment
 from textual.color import Color
 from textual.content import Content, Span
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.strip import Strip
 from textual.style import Style
 from textual.widget import Widget
@@ -29,6 +29,12 @@ REVIEWED_MARK = "✓"
 
 MAX_CONTEXT_SENTENCES = 200
 """At most this many sentences are laid out on each side of the current one."""
+
+LINE_CACHE_SIZE = 2000
+"""Rendered screen lines kept for reuse; a key usually changes only a few of them."""
+
+_WindowText = tuple[OffsetMap, str, list[int], list[tuple[int, int]]]
+"""A window's offset map, display text, review mark positions and wrapped line ranges."""
 
 
 class ViewSource(Protocol):
@@ -90,6 +96,8 @@ class SentenceView(Widget):
         self._state = ViewState()
         self._strips: list[Strip] | None = None
         self._built_for: Size | None = None
+        self._window_cache: tuple[tuple[object, ...], _WindowText] | None = None
+        self._line_cache: dict[tuple[object, ...], Strip] = {}
 
     @property
     def state(self) -> ViewState:
@@ -100,23 +108,37 @@ class SentenceView(Widget):
         """Show another document."""
         self._text, self._sentences = text, sentences
         self._state = ViewState()
-        self.invalidate()
-
-    def show(self, state: ViewState) -> None:
-        """Show a new position; the lines are laid out again on the next frame."""
-        if state != self._state:
-            self._state = state
-            self.invalidate()
-
-    def invalidate(self) -> None:
-        """Lay the lines out again (after an edit changed annotations or review marks)."""
         self._strips = None
+        self._window_cache = None
         self.refresh()
+
+    def show(self, state: ViewState, *, changed: bool = False) -> None:
+        """Show a new position; ``changed`` when annotations or review marks changed.
+
+        The lines are laid out at once and only the screen lines that differ are repainted,
+        so a key that changes one sentence redraws a few lines, not the whole view.
+        """
+        if state == self._state and not changed:
+            return
+        self._state = state
+        size = self.size
+        old = self._strips
+        if old is None or self._built_for != size or not self.is_mounted:
+            self._strips = None
+            self.refresh()
+            return
+        new = self._layout(size.width, size.height)
+        self._strips = new
+        dirty = [Region(0, y, size.width, 1) for y in range(max(len(old), len(new)))
+                 if y >= len(old) or y >= len(new) or old[y] != new[y]]
+        if dirty:
+            self.refresh(*dirty)
 
     def notify_style_update(self) -> None:
         """Theme changes recolour the text."""
         super().notify_style_update()
         self._strips = None
+        self._line_cache.clear()
 
     def render_line(self, y: int) -> Strip:
         """One screen line of the laid-out window."""
@@ -176,19 +198,7 @@ class SentenceView(Widget):
         sentences = self._sentences
         window_start, window_end = sentences[first][0], sentences[last][1]
 
-        offsets = OffsetMap()
-        marks: list[int] = []
-        previous_end = window_start
-        for index in range(first, last + 1):
-            start, end = sentences[index]
-            if start > previous_end:
-                offsets.add(previous_end, self._text[previous_end:start])
-            offsets.add(start, self._text[start:end])
-            if self._source.is_reviewed(index):
-                marks.append(offsets.display_length)
-                offsets.add_marker(REVIEWED_MARK)
-            previous_end = end
-        shown = offsets.text
+        offsets, shown, marks, line_ranges = self._window_text(first, last, text_width)
 
         current_start, current_end = sentences[state.sentence]
         current_span = (offsets.start(current_start), offsets.end(current_end))
@@ -215,22 +225,58 @@ class SentenceView(Widget):
                             else Style(reverse=True))
             add(state.cursor, cursor_style)
 
-        content = Content(shown, spans, strip_control_codes=False)
-        line_ranges = wrap(shown, text_width)
         top = self._top_line(line_ranges, current_span, offsets, height)
         base = self.visual_style
         plain = base.rich_style
         bar_style = Style(foreground=palette.accent).rich_style
         bar = Strip([Segment("▌" + " " * (GUTTER - 1), bar_style)], GUTTER)
         no_bar = Strip.blank(GUTTER, plain)
+        cache = self._line_cache
+        if len(cache) > LINE_CACHE_SIZE:
+            cache.clear()
         strips: list[Strip] = []
         for line_start, line_end in line_ranges[top:top + height]:
             in_current = (line_start < current_span[1] and line_end > current_span[0]) or (
                 line_start == line_end == current_span[0])
-            line = Strip(content[line_start:line_end].render_segments(base))
-            strips.append(Strip.join([bar if in_current else no_bar,
-                                      line.crop_extend(0, text_width, plain)]))
+            # the spans as slicing the whole Content would give them, in the same order
+            line_spans = tuple(
+                Span(max(span.start, line_start) - line_start,
+                     min(span.end, line_end) - line_start, span.style)
+                for span in spans if span.start < line_end and span.end > line_start)
+            key = (shown[line_start:line_end], line_spans, in_current, text_width)
+            strip = cache.get(key)
+            if strip is None:
+                line = Strip(Content(key[0], list(line_spans), strip_control_codes=False)
+                             .render_segments(base))
+                strip = cache[key] = Strip.join([bar if in_current else no_bar,
+                                                 line.crop_extend(0, text_width, plain)])
+            strips.append(strip)
         return strips
+
+    def _window_text(self, first: int, last: int, text_width: int) -> _WindowText:
+        """The sentences first..last as displayed, with review marks, wrapped to the width;
+        the same window is reused while only annotations or the position change."""
+        reviewed = tuple(self._source.is_reviewed(index) for index in range(first, last + 1))
+        key = (first, last, text_width, reviewed)
+        if self._window_cache is not None and self._window_cache[0] == key:
+            return self._window_cache[1]
+        sentences = self._sentences
+        offsets = OffsetMap()
+        marks: list[int] = []
+        previous_end = sentences[first][0]
+        for index in range(first, last + 1):
+            start, end = sentences[index]
+            if start > previous_end:
+                offsets.add(previous_end, self._text[previous_end:start])
+            offsets.add(start, self._text[start:end])
+            if reviewed[index - first]:
+                marks.append(offsets.display_length)
+                offsets.add_marker(REVIEWED_MARK)
+            previous_end = end
+        shown = offsets.text
+        window = (offsets, shown, marks, wrap(shown, text_width))
+        self._window_cache = (key, window)
+        return window
 
     def _annotation_spans(self, offsets: OffsetMap, window_start: int, window_end: int,
                           palette: Palette) -> list[Span]:
