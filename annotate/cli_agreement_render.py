@@ -47,6 +47,16 @@ def _print_notes(console: Console, notes: list[str]) -> None:
         console.print(Text(f"  note: {_safe(note)}", style="dim"))
 
 
+def _print_orphaned(console: Console, orphaned: dict[str, int]) -> None:
+    from rich.text import Text
+
+    for name, count in orphaned.items():
+        if count:
+            noun = "annotation" if count == 1 else "annotations"
+            console.print(Text(f"  note: {_safe(name)}: {count} orphaned {noun} not compared; "
+                               "run annotate reanchor or fix them", style="yellow"))
+
+
 def _table(title: str) -> Any:
     from rich import box
     from rich.table import Table
@@ -67,6 +77,7 @@ def render_compare(report: CompareReport, console: Console) -> None:
             style="bold",
         )
     )
+    _print_orphaned(console, dict(zip(report.annotators, report.orphaned, strict=True)))
     notes: list[str] = []
     per_tag = _table("Per tag: sentences tagged (annotations), agreement")
     per_tag.add_column("tag")
@@ -212,6 +223,7 @@ def render_agreement(report: AgreementReport, console: Console) -> None:
             style="bold",
         )
     )
+    _print_orphaned(console, report.orphaned)
     notes: list[str] = []
     tags = _table("Per tag, all annotators (missing reviews are missing data)")
     tags.add_column("tag")

@@ -25,7 +25,7 @@ from annotate.agreement_bootstrap import Interval, bootstrap_intervals
 from annotate.agreement_spans import Span, SpanScores, span_scores
 from annotate.errors import UsageError
 from annotate.model import AnnotatorFile, Project
-from annotate.units import SentenceSpans, UnitCodes, build_units
+from annotate.units import SentenceSpans, UnitCodes, build_units, orphaned_counts
 
 NO_TAG = "(none)"
 """Confusion-table label for a sentence on which an annotator put no tag."""
@@ -110,6 +110,8 @@ class CompareReport:
     """Krippendorff's alpha over each unit's set of tags, MASI distance."""
     confusion: Confusion
     disagreements: tuple[Disagreement, ...]
+    orphaned: tuple[int, int] = (0, 0)
+    """Each annotator's orphaned annotations in the compared documents; none is compared."""
 
     def to_json(self) -> dict[str, Any]:
         """The report as JSON-ready data: numbers or null, with reasons under ``notes``."""
@@ -118,6 +120,7 @@ class CompareReport:
             "annotators": list(self.annotators),
             "documents": list(self.documents),
             "reviewed": {first: self.reviewed[0], second: self.reviewed[1]},
+            "orphaned": {first: self.orphaned[0], second: self.orphaned[1]},
             "units": self.units,
             "tags": [_tag_json(t, self.annotators) for t in self.tags],
             "across_tags": scores_json(
@@ -181,9 +184,10 @@ def compare_annotators(
     labels = {t.id: t.label for t in project.tags}
     in_documents = set(document_ids)
     counts = (
-        Counter(a.tag for a in first.annotations if a.document in in_documents),
-        Counter(a.tag for a in second.annotations if a.document in in_documents),
+        Counter(a.tag for a in first.annotations if a.document in in_documents and not a.orphaned),
+        Counter(a.tag for a in second.annotations if a.document in in_documents and not a.orphaned),
     )
+    orphaned = orphaned_counts([first, second], in_documents)
     spans = _unit_spans(codes)
     tag_reports = tuple(
         _tag_agreement(codes, tag, labels.get(tag, tag), counts, spans, resamples, seed)
@@ -200,6 +204,7 @@ def compare_annotators(
         masi_alpha=krippendorff_alpha(set_table, masi_distance),
         confusion=_confusion(codes, tag_ids),
         disagreements=_disagreements(codes, texts),
+        orphaned=(orphaned[first.annotator], orphaned[second.annotator]),
     )
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import combinations
 from typing import Any
 
@@ -25,7 +25,7 @@ from annotate.agreement import (
 from annotate.compare import identical_share, scores_json, selected_ids
 from annotate.errors import UsageError
 from annotate.model import AnnotatorFile, Project
-from annotate.units import SentenceSpans, build_units
+from annotate.units import SentenceSpans, build_units, orphaned_counts
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +65,8 @@ class AgreementReport:
     tags: tuple[MultiTagAgreement, ...]
     masi_alpha: Score
     """Alpha over all annotators' tag sets per sentence, MASI distance."""
+    orphaned: dict[str, int] = field(default_factory=dict)
+    """Each annotator's orphaned annotations in the compared documents; none is compared."""
 
     def to_json(self) -> dict[str, Any]:
         """The report as JSON-ready data: numbers or null, with reasons under ``notes``."""
@@ -72,6 +74,7 @@ class AgreementReport:
             "annotators": list(self.annotators),
             "documents": list(self.documents),
             "units": self.units,
+            "orphaned": dict(self.orphaned),
             "pairs": [
                 {
                     "annotators": list(p.annotators),
@@ -158,4 +161,5 @@ def agreement_report(
         pairs=tuple(pairs),
         tags=tuple(tag_reports),
         masi_alpha=krippendorff_alpha(codes.set_tally(), masi_distance),
+        orphaned=orphaned_counts(files, set(document_ids)),
     )

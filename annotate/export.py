@@ -120,7 +120,11 @@ def sentence_index(starts: Sequence[int], ends: Sequence[int], offset: int) -> i
 
 
 def iter_claims(plan: ExportPlan) -> Iterator[dict[str, Any]]:
-    """Claim records in export order: annotator, document in project order, start, end, id."""
+    """Claim records in export order: annotator, document in project order, start, end, id.
+
+    An orphaned annotation has no sentence (``sentence_index`` and ``sentence_text`` are None,
+    ``reviewed`` is false), so ``reviewed_only`` leaves it out.
+    """
     folder = plan.folder
     tag_labels = {t.id: t.label for t in folder.project.tags}
     times: dict[datetime, str] = {}
@@ -146,10 +150,12 @@ def iter_claims(plan: ExportPlan) -> Iterator[dict[str, Any]]:
             spans = folder.sentences(document.id)
             starts = [s for s, _ in spans]
             ends = [e for _, e in spans]
-            sentence_texts: dict[int | None, str] = {None: ""}
+            sentence_texts: dict[int | None, str | None] = {None: None}
             annotations.sort(key=lambda a: (a.start, a.end, a.id))
             for annotation in annotations:
-                index = sentence_index(starts, ends, annotation.start)
+                # an orphan's offsets refer to an older text, so no sentence can be named
+                index = (None if annotation.orphaned
+                         else sentence_index(starts, ends, annotation.start))
                 if plan.reviewed_only and index not in reviewed:
                     continue
                 if index not in sentence_texts:

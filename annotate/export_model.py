@@ -64,9 +64,9 @@ class ExportClaim(ExportModel):
     document: Annotated[str, Field(pattern=ID_PATTERN)]
     """Id of the annotated document."""
     sentence_index: Annotated[int, Field(ge=0)] | None
-    """Index (from 0) of the project sentence holding the claim's start; null only if the document has no sentences."""  # noqa: E501
-    sentence_text: str
-    """Text of that sentence (empty when ``sentence_index`` is null)."""
+    """Index (from 0) of the project sentence holding the claim's start; null when ``orphaned`` (or if the document has no sentences)."""  # noqa: E501
+    sentence_text: str | None
+    """Text of that sentence; null when ``sentence_index`` is null."""
     start: Annotated[int, Field(ge=0)]
     """Start offset in Unicode code points into the document text (inclusive)."""
     end: Annotated[int, Field(ge=1)]
@@ -92,7 +92,7 @@ class ExportClaim(ExportModel):
     modified: datetime
     """When the claim was last changed (ISO 8601, UTC)."""
     reviewed: bool
-    """Whether the annotator marked the claim's sentence reviewed."""
+    """Whether the annotator marked the claim's sentence reviewed (false when ``orphaned``)."""
     orphaned: bool
     """True when the document changed and the quote could not be found again: the offsets refer to the older text."""  # noqa: E501
 

@@ -271,7 +271,7 @@ def _merge(folder: ProjectFolder, parsed: ParsedImport, claims: list[ImportedCla
                 f"{where}: id {claim.id!r} already exists in {target_path} with different "
                 "content; not imported (existing claims are never overwritten)"))
             continue
-        if claim.reviewed:
+        if claim.reviewed and not annotation.orphaned:
             index = sentence_index(*_bounds(folder, claim.document), annotation.start)
             if index is not None:
                 marks.append((claim.document, index))

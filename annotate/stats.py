@@ -29,6 +29,8 @@ class AnnotatorStats:
     reviewed: int
     reviewed_by_document: dict[str, int]
     tags: dict[str, int]
+    orphaned: int = 0
+    """Annotations whose quote was not found again after their document changed."""
 
 
 @dataclass
@@ -77,7 +79,8 @@ def project_stats(root: Path) -> ProjectStats:
         stats.annotators.append(AnnotatorStats(
             name=name, annotations=len(annotator_file.annotations),
             reviewed=sum(by_document.values()), reviewed_by_document=by_document,
-            tags={t: tags.get(t, 0) for t in stats.tag_ids}))
+            tags={t: tags.get(t, 0) for t in stats.tag_ids},
+            orphaned=sum(1 for a in annotator_file.annotations if a.orphaned)))
     return stats
 
 
@@ -89,7 +92,7 @@ def render_stats(stats: ProjectStats) -> None:
 
     from annotate.textsafe import visible
 
-    console = Console(highlight=False)
+    console = Console(highlight=False, markup=False, emoji=False)
     console.print(Text(visible(stats.title), style="bold"))
     documents = Table(title="Documents", title_justify="left")
     documents.add_column("id")
@@ -108,14 +111,21 @@ def render_stats(stats: ProjectStats) -> None:
     annotators.add_column("annotator")
     annotators.add_column("reviewed", justify="right")
     annotators.add_column("annotations", justify="right")
+    any_orphaned = any(a.orphaned for a in stats.annotators)
+    if any_orphaned:
+        annotators.add_column("orphaned", justify="right")
     for a in stats.annotators:
         share = f"{a.reviewed:,}/{total:,} ({_percent(a.reviewed, total)}%)"
-        annotators.add_row(Text(a.name), share, f"{a.annotations:,}")
+        orphaned = [f"{a.orphaned:,}" if a.orphaned else ""] if any_orphaned else []
+        annotators.add_row(Text(visible(a.name)), share, f"{a.annotations:,}", *orphaned)
     console.print(annotators)
+    if any_orphaned:
+        console.print(Text("Orphaned annotations lost their place when a document changed; "
+                           "run annotate reanchor or fix them."))
     tags = Table(title="Tags", title_justify="left")
     tags.add_column("tag")
     for a in stats.annotators:
-        tags.add_column(Text(a.name), justify="right")
+        tags.add_column(Text(visible(a.name)), justify="right")
     for tag_id in stats.tag_ids:
         tags.add_row(Text(tag_id), *(f"{a.tags[tag_id]:,}" for a in stats.annotators))
     console.print(tags)

@@ -3,7 +3,7 @@
 A unit is a sentence that at least two of the compared annotators reviewed. An annotator who
 did not review a unit has a missing rating there, never a "no claim": only review says that
 the absence of a tag was a decision. For each tag a unit is positive for an annotator when any
-of their spans of that tag overlaps the sentence.
+of their spans of that tag overlaps the sentence. Orphaned annotations are on no sentence.
 """
 
 from __future__ import annotations
@@ -118,8 +118,9 @@ def build_units(
     """Units over ``sentences`` (by document id, in document order) for the given annotators.
 
     ``tags`` lists the tags to consider, in display order; annotations of other tags are
-    ignored. ``documents`` narrows the units to those documents. Reviewed indices beyond a
-    document's last sentence are ignored.
+    ignored, and so are orphaned ones (their offsets refer to an older text). ``documents``
+    narrows the units to those documents. Reviewed indices beyond a document's last sentence
+    are ignored.
     """
     considered = set(tags)
     names = tuple(f.annotator for f in files)
@@ -130,7 +131,7 @@ def build_units(
         by_document: dict[str, dict[int, list[Annotation]]] = {}
         for annotation in annotator_file.annotations:
             spans = sentences.get(annotation.document)
-            if spans is None or annotation.tag not in considered:
+            if spans is None or annotation.tag not in considered or annotation.orphaned:
                 continue
             if documents is not None and annotation.document not in documents:
                 continue
@@ -167,3 +168,11 @@ def build_units(
             codes.append(tuple(unit_codes))
             annotations.append(tuple(unit_annotations))
     return UnitCodes(names, tuple(tags), tuple(units), tuple(codes), tuple(annotations))
+
+
+def orphaned_counts(files: Sequence[AnnotatorFile],
+                    documents: Collection[str] | None = None) -> dict[str, int]:
+    """Each annotator's orphaned annotations (in ``documents``, if given), which no unit holds."""
+    return {f.annotator: sum(1 for a in f.annotations if a.orphaned
+                             and (documents is None or a.document in documents))
+            for f in files}
