@@ -4,9 +4,16 @@ from __future__ import annotations
 
 import re
 
-_INVISIBLE = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
-_INVISIBLE_OR_BREAK = re.compile(_INVISIBLE.pattern[:-1] + "\t\n]")
+_INVISIBLE_RANGES = (
+    "\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff")
+"""Controls, direction overrides and the BOM: characters that must never reach a terminal."""
+
+_INVISIBLE = re.compile(f"[{_INVISIBLE_RANGES}]")
+_INVISIBLE_OR_BREAK = re.compile(f"[{_INVISIBLE_RANGES}\t\n]")
+
+INVISIBLE_OR_TAB = re.compile(f"[{_INVISIBLE_RANGES}\t]")
+"""What a view of multi-line text shows as something else: the characters ``visible``
+escapes, and tabs; line breaks stay."""
 
 _NAMED = {"\t": "\\t", "\n": "\\n", "\r": "\\r", "\x1b": "\\e"}
 

@@ -11,11 +11,7 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 
-from annotate.textsafe import visible
-
-_SPECIAL = re.compile(
-    "[\x00-\x09\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
-"""Characters shown as something else: controls, direction overrides, BOM and tab."""
+from annotate.textsafe import INVISIBLE_OR_TAB, visible
 
 TAB = "    "
 """How a tab is shown: four spaces."""
@@ -44,7 +40,7 @@ class OffsetMap:
     def add(self, source_start: int, source: str) -> None:
         """Append the display form of ``source``, which starts at ``source_start``."""
         position = 0
-        for match in _SPECIAL.finditer(source):
+        for match in INVISIBLE_OR_TAB.finditer(source):
             if match.start() > position:
                 self._piece(source_start + position, source[position:match.start()])
             following = source[match.end():match.end() + 1]

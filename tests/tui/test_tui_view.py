@@ -62,6 +62,19 @@ class TestOffsetMap:
         assert [offsets.start(i) for i in range(7)] == [0, 1, 3, 4, 8, 10, 11]
         assert offsets.end(5) == 9  # the end of "c", before the mark
 
+    def test_the_view_escapes_what_the_command_line_escapes(self) -> None:
+        """Every character ``visible`` escapes is escaped the same way in the view; tabs
+        become spaces and line breaks stay."""
+        from annotate.textsafe import visible
+
+        for code in [*range(0x00, 0xa0), 0x061c, 0x200e, 0x200f, *range(0x202a, 0x202f),
+                     *range(0x2066, 0x206a), 0xfeff]:
+            char = chr(code)
+            offsets = OffsetMap()
+            offsets.add(0, char)
+            expected = {"\t": "    ", "\n": "\n"}.get(char, visible(char))
+            assert offsets.text == expected, hex(code)
+
     def test_wrap_breaks_words_and_keeps_paragraphs(self) -> None:
         """Lines break at spaces, long words are cut, and blank lines stay."""
         text = "alpha beta gamma\n\nabcdefghij"
