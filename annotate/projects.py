@@ -12,6 +12,7 @@ from annotate.model import Document, Project, SentenceFile
 from annotate.segmentation import segment
 from annotate.storage import (
     ANNOTATIONS_DIR,
+    CONFLICT_MARK,
     DOCUMENTS_DIR,
     PROJECT_FILE,
     SENTENCES_DIR,
@@ -163,6 +164,12 @@ def validate_project(root: Path) -> ValidationReport:
     paths = sorted(annotations_dir.glob("*.toml")) if annotations_dir.is_dir() else []
     for path in paths:
         if path.name.startswith("."):
+            continue
+        if CONFLICT_MARK in path.name:
+            owner = path.name.split(CONFLICT_MARK)[0]
+            report.problems.append(ProjectFileError(
+                path, f"a copy saved when {owner}.toml changed on disk; merge what you need "
+                      f"into {owner}.toml, then delete this copy"))
             continue
         report.annotator_files += 1
         try:

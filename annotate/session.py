@@ -3,20 +3,29 @@
 Every mutating call appends one record to the journal and waits for it to reach the disk
 before it returns, so nothing whose call returned is lost on a crash; ``save`` folds the
 journal into the annotator's TOML file and may run on another thread while editing goes on.
+
+``save`` refuses to overwrite a TOML file that another program (a git pull, an editor)
+replaced since the session read or last wrote it, raising :class:`SaveConflictError`. The
+session's state and the journal stay as they are; the ways forward are ``save(force=True)``
+(keep this session's version), ``save_copy()`` (write it beside the file for a manual merge),
+or closing and reopening the session, which reads the new file and replays the journal's
+edits on top of it.
 """
 
 from __future__ import annotations
 
 import enum
+import os
 import secrets
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from annotate.errors import AnnotateError
+from annotate.errors import AnnotateError, SaveError
 from annotate.journal import (
     JournalWriter,
     Operation,
@@ -36,7 +45,13 @@ from annotate.model import (
     TagDef,
 )
 from annotate.session_state import AnnotatorState, check_attributes, check_subtype
-from annotate.storage import ProjectFolder, annotator_file_to_toml, atomic_write_text, utc_now
+from annotate.storage import (
+    CONFLICT_MARK,
+    ProjectFolder,
+    annotator_file_to_toml,
+    atomic_write_text,
+    utc_now,
+)
 
 CONTEXT_LENGTH = 32
 """Code points of text kept before and after a span as its prefix and suffix."""
@@ -82,6 +97,36 @@ def _new_id() -> str:
     return secrets.token_hex(6)
 
 
+FileStamp = tuple[int, int, int, int] | None
+"""Device, inode, size and modification time (ns) of a file, or None if there is none."""
+
+
+def file_stamp(path: Path) -> FileStamp:
+    """What identifies this version of a file without reading it; None when it is missing."""
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        return None
+    except OSError as e:
+        raise SaveError(f"{path}: cannot read its details: {e.strerror or e}") from None
+    return info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns
+
+
+class SaveConflictError(SaveError):
+    """The annotator file was replaced or removed by another program since it was read."""
+
+    title = "File changed on disk"
+
+    def __init__(self, path: Path, removed: bool) -> None:
+        what = ("was removed" if removed
+                else "was replaced by another program (a git pull or an editor?)")
+        super().__init__(
+            f"{path} {what} since this session read it, so it was not overwritten. Your "
+            "changes are safe in the journal. Reopen the file to apply them on top of the new "
+            "version, save anyway to replace it with yours, or save a copy beside it.")
+        self.path = path
+
+
 class EditSession:
     """One annotator's open file: read it, change it, undo, save; one writer at a time."""
 
@@ -112,6 +157,8 @@ class EditSession:
         self._file_lock: AnnotatorLock | None = None
         self._loaded = False
         self._closed = False
+        self._disk_stamp: FileStamp = None
+        """The annotator file as this session last read or wrote it."""
         if not read_only:
             self._file_lock = AnnotatorLock(lock_path(folder.root, annotator))
             self._file_lock.acquire()
@@ -139,6 +186,7 @@ class EditSession:
         """
         if self._loaded:
             return
+        stamp = file_stamp(self._path)  # before reading: a change meanwhile shows as one
         state = AnnotatorState(self.folder.load_annotator(self.annotator))
         warnings: list[str] = []
         path = journal_path(self.folder.root, self.annotator)
@@ -159,6 +207,7 @@ class EditSession:
                 journal = JournalWriter(path, self.project.id, self.annotator,
                                         contents.good_lines, rewrite=not contents.clean)
             self._state = state
+            self._disk_stamp = stamp
             self._used_ids.update(state.by_id)
             self._journal = journal
             self.warnings.extend(warnings)
@@ -353,9 +402,13 @@ class EditSession:
 
     # --- saving -------------------------------------------------------------------------------
 
-    def save(self) -> None:
+    def save(self, *, force: bool = False) -> None:
         """Fold the journal into the TOML file (atomically), then trim the journal; safe to
-        call from another thread while editing continues."""
+        call from another thread while editing continues.
+
+        Raises :class:`SaveConflictError` if another program replaced or removed the file
+        since the session read or wrote it (unless ``force``); nothing is lost then.
+        """
         with self._save_lock:
             with self._lock:
                 journal = self._journal
@@ -363,9 +416,34 @@ class EditSession:
                     return
                 folded_up_to = journal.size
                 snapshot = self._unsorted_snapshot()  # the TOML writer sorts, off the lock
-            atomic_write_text(self._path, annotator_file_to_toml(snapshot))
+                expected = self._disk_stamp
+            text = annotator_file_to_toml(snapshot)
+            current = file_stamp(self._path)
+            if current != expected and not force:
+                raise SaveConflictError(self._path, removed=current is None)
+            atomic_write_text(self._path, text)
+            written = file_stamp(self._path)
             with self._lock:
+                self._disk_stamp = written
                 journal.drop_before(folded_up_to)
+
+    @property
+    def changed_on_disk(self) -> bool:
+        """Whether another program replaced or removed the file since this session read or
+        wrote it (so a plain ``save`` would raise :class:`SaveConflictError`)."""
+        with self._lock:
+            if not self._loaded:
+                return False
+            expected = self._disk_stamp
+        return file_stamp(self._path) != expected
+
+    def save_copy(self, moment: datetime | None = None) -> Path:
+        """Write the current state to ``<annotator>.conflict-<UTC time>.toml`` beside the
+        annotator file and return its path; the journal and the file itself are untouched."""
+        when = (moment or self._clock()).strftime("%Y%m%dT%H%M%SZ")
+        path = self._path.with_name(f"{self.annotator}{CONFLICT_MARK}{when}.toml")
+        atomic_write_text(path, annotator_file_to_toml(self._unsorted_snapshot()))
+        return path
 
     def close(self) -> None:
         """Save, then release the lock; safe to call twice."""

@@ -40,6 +40,9 @@ PROJECT_FILE = "project.toml"
 ANNOTATIONS_DIR = "annotations"
 DOCUMENTS_DIR = "documents"
 SENTENCES_DIR = "sentences"
+CONFLICT_MARK = ".conflict-"
+"""In the name of a copy saved beside a file that changed on disk; such copies are not
+annotators (see ``EditSession.save_copy``)."""
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
@@ -486,7 +489,8 @@ class ProjectFolder:
         folder = self.root / ANNOTATIONS_DIR
         if not folder.is_dir():
             return []
-        return sorted(p.stem for p in folder.glob("*.toml") if not p.name.startswith("."))
+        return sorted(p.stem for p in folder.glob("*.toml")
+                      if not p.name.startswith(".") and CONFLICT_MARK not in p.name)
 
     def load_annotator(self, annotator: str, *, check_texts: bool = True) -> AnnotatorFile:
         """Load an annotator's file (empty if there is none), checked against the project."""

@@ -8,6 +8,7 @@ the fault is gone.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import tempfile
@@ -22,10 +23,12 @@ import pytest
 from annotate.cli import main
 from annotate.errors import AnnotateError, SaveError
 from annotate.journal import journal_path, read_journal
-from annotate.model import AnnotatorFile
+from annotate.model import Annotation, AnnotatorFile
+from annotate.projects import validate_project
 from annotate.reanchor import apply_change
-from annotate.session import EditSession
+from annotate.session import EditSession, SaveConflictError
 from annotate.storage import (
+    ProjectFolder,
     atomic_write_text,
     load_annotator_file,
     open_project,
@@ -260,3 +263,143 @@ class TestReplacedUnderOurFeet:
         text.mkdir()
         assert main(["validate", str(folder.root)]) == 2
         assert "is a folder, not a file" in capsys.readouterr().err
+
+
+def _pulled_file(folder: ProjectFolder, annotation_id: str = "pulled") -> AnnotatorFile:
+    """What a git pull might bring: maria's file with an annotation made elsewhere."""
+    return AnnotatorFile(annotator="maria", project=folder.project.id, annotations=[
+        Annotation(id=annotation_id, document="alpha", start=4, end=7, quote=ALPHA_TEXT[4:7],
+                   tag="figure", created=NOW, modified=NOW)])
+
+
+class TestSessionFileReplaced:
+    """EditSession.save when another program replaced the annotator file since it was read."""
+
+    @pytest.fixture
+    def folder(self, tmp_path: Path) -> ProjectFolder:
+        folder = build_project(tmp_path / "p")
+        with EditSession(folder, "maria", clock=ticking_clock(), new_id=counting_ids("x")) as s:
+            s.add("alpha", 0, 3, "quote")
+        return folder
+
+    @pytest.fixture
+    def session(self, folder: ProjectFolder) -> Iterator[EditSession]:
+        session = EditSession(folder, "maria", clock=ticking_clock(), new_id=counting_ids())
+        try:
+            yield session
+        finally:
+            with contextlib.suppress(SaveError):
+                session.close()
+
+    def test_save_refuses_to_overwrite_a_replaced_file(self, folder: ProjectFolder,
+                                                       session: EditSession) -> None:
+        """The replacement stays on disk; the message says what happened and that the work
+        is safe in the journal; the session keeps its state and the journal its record."""
+        session.add("alpha", 8, 12, "figure")
+        path = folder.annotator_path("maria")
+        save_annotator_file(path, _pulled_file(folder))
+        replacement = path.read_bytes()
+        with pytest.raises(SaveConflictError, match="replaced by another program") as caught:
+            session.save()
+        assert "safe in the journal" in str(caught.value) and caught.value.path == path
+        assert path.read_bytes() == replacement
+        assert session.dirty and session.changed_on_disk
+        assert [a.tag for a in session.annotations("alpha")] == ["quote", "figure"]
+        contents = read_journal(journal_path(folder.root, "maria"), folder.project.id, "maria")
+        assert len(contents.records) == 1
+
+    def test_a_retry_refuses_again(self, folder: ProjectFolder, session: EditSession) -> None:
+        """Retrying a plain save never overwrites the other program's file."""
+        session.add("alpha", 8, 12, "figure")
+        save_annotator_file(folder.annotator_path("maria"), _pulled_file(folder))
+        for _ in range(2):
+            with pytest.raises(SaveConflictError):
+                session.save()
+        assert [a.id for a in load_annotator_file(folder.annotator_path("maria")).annotations
+                ] == ["pulled"]
+
+    def test_an_edit_in_place_is_noticed(self, folder: ProjectFolder,
+                                         session: EditSession) -> None:
+        """An editor that rewrites the same file (same inode) is caught too."""
+        session.add("alpha", 8, 12, "figure")
+        path = folder.annotator_path("maria")
+        with path.open("ab") as handle:
+            handle.write(b"# a comment from an editor\n")
+        with pytest.raises(SaveConflictError):
+            session.save()
+        assert path.read_bytes().endswith(b"# a comment from an editor\n")
+
+    def test_a_removed_file_is_reported_as_removed(self, folder: ProjectFolder,
+                                                   session: EditSession) -> None:
+        """A file deleted under the session is not silently recreated."""
+        session.add("alpha", 8, 12, "figure")
+        folder.annotator_path("maria").unlink()
+        with pytest.raises(SaveConflictError, match="was removed"):
+            session.save()
+        assert not folder.annotator_path("maria").exists()
+
+    def test_a_file_created_after_opening_is_a_conflict(self, tmp_path: Path) -> None:
+        """A file that appears where there was none when the session read is not overwritten."""
+        folder = build_project(tmp_path / "p")
+        with EditSession(folder, "maria", clock=ticking_clock(), new_id=counting_ids()) as s:
+            s.add("alpha", 8, 12, "figure")
+            save_annotator_file(folder.annotator_path("maria"), _pulled_file(folder))
+            with pytest.raises(SaveConflictError):
+                s.save()
+            s.save(force=True)
+
+    def test_force_keeps_the_sessions_version(self, folder: ProjectFolder,
+                                              session: EditSession) -> None:
+        """save(force=True) writes the session's state, trims the journal, and later saves
+        go through without a conflict."""
+        session.add("alpha", 8, 12, "figure")
+        save_annotator_file(folder.annotator_path("maria"), _pulled_file(folder))
+        session.save(force=True)
+        assert not session.dirty and not session.changed_on_disk
+        stored = load_annotator_file(folder.annotator_path("maria"))
+        assert [a.tag for a in stored.annotations] == ["quote", "figure"]
+        session.add("alpha", 13, 15, "figure")
+        session.save()
+        assert len(load_annotator_file(folder.annotator_path("maria")).annotations) == 3
+
+    def test_save_copy_writes_beside_the_file(self, folder: ProjectFolder,
+                                              session: EditSession) -> None:
+        """save_copy writes the session's state to <annotator>.conflict-<time>.toml, which
+        listings do not take for an annotator and validate asks to merge."""
+        session.add("alpha", 8, 12, "figure")
+        save_annotator_file(folder.annotator_path("maria"), _pulled_file(folder))
+        with pytest.raises(SaveConflictError):
+            session.save()
+        copy = session.save_copy(NOW)
+        assert copy == folder.root / "annotations" / "maria.conflict-20260101T120000Z.toml"
+        assert [a.tag for a in load_annotator_file(copy).annotations] == ["quote", "figure"]
+        assert folder.annotator_names() == ["maria"]
+        assert session.dirty
+        report = validate_project(folder.root)
+        assert any("merge what you need into maria.toml" in str(p) for p in report.problems)
+
+    def test_reopening_applies_the_journal_to_the_new_file(self, folder: ProjectFolder) -> None:
+        """Close (which reports the conflict) and reopen: the new file plus this session's
+        edits, nothing lost."""
+        session = EditSession(folder, "maria", clock=ticking_clock(), new_id=counting_ids())
+        added = session.add("alpha", 8, 12, "figure")
+        save_annotator_file(folder.annotator_path("maria"), _pulled_file(folder))
+        with pytest.raises(SaveConflictError):
+            session.close()
+        with EditSession(open_project(folder.root), "maria") as reopened:
+            ids = {a.id for a in reopened.annotations("alpha")}
+        assert ids == {"pulled", added.id}
+        stored = load_annotator_file(folder.annotator_path("maria"))
+        assert {a.id for a in stored.annotations} == {"pulled", added.id}
+
+    def test_deferred_load_takes_its_stamp_when_loading(self, folder: ProjectFolder) -> None:
+        """With load=False the file is stamped when load() reads it, not at construction."""
+        save_annotator_file(folder.annotator_path("maria"), _pulled_file(folder))
+        with EditSession(folder, "maria", load=False, new_id=counting_ids()) as session:
+            assert not session.changed_on_disk
+            save_annotator_file(folder.annotator_path("maria"), _pulled_file(folder, "second"))
+            session.load()
+            session.add("alpha", 8, 12, "figure")
+            session.save()
+        assert {a.id for a in load_annotator_file(folder.annotator_path("maria")).annotations
+                } == {"second", "a1"}
