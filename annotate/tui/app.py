@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from functools import partial
+from pathlib import Path
 from typing import ClassVar
 
 from textual import on, work
@@ -15,7 +16,8 @@ from textual.timer import Timer
 from annotate.errors import AnnotateError, LockedError
 from annotate.session import EditSession
 from annotate.storage import ProjectFolder
-from annotate.tui.messages import AnnotationsLoaded, SaveFinished
+from annotate.textsafe import visible
+from annotate.tui.messages import AnnotationsLoaded, ExportFinished, SaveFinished
 from annotate.tui.screens.dialogs import AnnotatorPrompt, ErrorDialog, LockedDialog
 from annotate.tui.screens.documents import DocumentPicker, DocumentProgress
 from annotate.tui.screens.help import EXTRA_KEYS, HelpScreen, key_table
@@ -60,6 +62,12 @@ PALETTE_ACTIONS: list[tuple[str, str, str]] = [
     ("Search: previous match", "Previous match (N)", "search_previous"),
 ]
 """Palette commands run on the annotation screen: (title, help, action)."""
+
+EXPORT_FORMATS: list[tuple[str, str]] = [("JSON", "json"), ("JSONL", "jsonl"), ("CSV", "csv")]
+"""Formats the palette exports to: (name in the title, format and file extension)."""
+
+EXPORTS_DIR = "exports"
+"""Folder of the project the palette's exports are written to."""
 
 
 class AnnotateApp(App[int]):
@@ -226,6 +234,44 @@ class AnnotateApp(App[int]):
             self.notify(f"{event.error}\nYour changes are kept in the journal.",
                         title="Could not save", severity="error", markup=False)
 
+    # --- exporting ----------------------------------------------------------------------------
+
+    def export_path(self, fmt: str) -> Path:
+        """Where the palette exports the annotator's claims in ``fmt``."""
+        return self.folder.root / EXPORTS_DIR / f"{self.annotator}-claims.{fmt}"
+
+    @work(thread=True, exclusive=True, group="export", exit_on_error=False)
+    def export_claims(self, fmt: str) -> None:
+        """Write the annotator's claims, journal included, to the project's exports folder;
+        the file is replaced only once the export is complete."""
+        from annotate.export import ExportSelection, open_output, plan_export, write_export
+
+        path = self.export_path(fmt)
+        try:
+            if self.session is not None and self.session.loaded:
+                self.session.save()
+            path.parent.mkdir(exist_ok=True)
+            plan = plan_export(self.folder, ExportSelection(
+                annotators=(self.annotator,) if self.annotator else ()))
+            with open_output(path) as out:
+                count = write_export(out, plan, fmt)
+        except AnnotateError as error:
+            self.post_message(ExportFinished(error=str(error)))
+            return
+        except OSError as error:
+            self.post_message(ExportFinished(error=f"{path}: {error.strerror or error}"))
+            return
+        self.post_message(ExportFinished(str(path), count))
+
+    @on(ExportFinished)
+    def export_finished(self, event: ExportFinished) -> None:
+        """Say where the export went, or why it failed."""
+        if event.error is not None:
+            self.notify(event.error, title="Export failed", severity="error", markup=False)
+        else:
+            self.notify(f"{event.count:,} claims written to {visible(event.path)}",
+                        title="Exported", markup=False)
+
     def close_session(self) -> None:
         """Save and release the annotator file; remember a failure to report after exit."""
         session = self.session
@@ -293,6 +339,10 @@ class AnnotateApp(App[int]):
             if len(self.folder.project.documents) > 1:
                 yield SystemCommand("Document: open", "Switch to another document",
                                     self.action_open_document)
+            for name, fmt in EXPORT_FORMATS:
+                yield SystemCommand(f"Export: {name}",
+                                    f"Write your claims to {self.export_path(fmt)}",
+                                    partial(self.export_claims, fmt))
             yield SystemCommand("Annotations: save now",
                                 "Fold the journal into the annotator file now",
                                 self.save_in_background)

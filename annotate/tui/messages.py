@@ -23,3 +23,15 @@ class AnnotationsLoaded(Message):
     """Why they could not be read, or None when they were."""
     title: str = ""
     """A short title for the error."""
+
+
+@dataclass
+class ExportFinished(Message):
+    """The background export wrote its file (or failed)."""
+
+    path: str = ""
+    """The file written."""
+    count: int = 0
+    """How many claims it holds."""
+    error: str | None = None
+    """Why the export failed, or None when it succeeded."""

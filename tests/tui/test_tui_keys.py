@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
+
+from textual.message import Message
+from textual.notifications import Notify
 
 from annotate.storage import ProjectFolder
 from annotate.tui.app import AnnotateApp
+from annotate.tui.messages import ExportFinished
 from annotate.tui.screens.main import MainScreen
 from tests.tui.conftest import SENTENCES, AppFactory, saved, sentence_text
 
@@ -315,6 +320,46 @@ class TestScreensAndQuitting:
             await pilot.press("enter")
             await pilot.pause()
             assert main_screen(app).sentence == len(SPANS) - 1
+
+    async def test_palette_exports_json_jsonl_and_csv(self, make_app: AppFactory,
+                                                      folder: ProjectFolder) -> None:
+        """"Export: JSON", "Export: JSONL" and "Export: CSV" write the annotator's claims,
+        unsaved ones included, to exports/<annotator>-claims.<ext> and say where."""
+        seen: list[Message] = []
+        app = make_app()
+        async with app.run_test(size=(100, 30), message_hook=seen.append) as pilot:
+            await pilot.press("2")
+            titles = [command.title for command in app.get_system_commands(app.screen)]
+            assert {"Export: JSON", "Export: JSONL", "Export: CSV"} <= set(titles)
+            for name in ("JSON", "JSONL", "CSV"):
+                await pilot.press("ctrl+p", *f"Export: {name}")
+                await pilot.pause(0.3)
+                await pilot.press("enter")
+                await app.workers.wait_for_complete()
+                await pilot.pause()
+            await pilot.press("q")
+        exports = folder.root / "exports"
+        claims = json.loads((exports / "maria-claims.json").read_text(encoding="utf-8"))
+        assert [claim["tag"] for claim in claims["claims"]] == ["figure"]
+        assert len((exports / "maria-claims.jsonl").read_text().splitlines()) == 1
+        assert len((exports / "maria-claims.csv").read_text().splitlines()) == 2
+        finished = [m for m in seen if isinstance(m, ExportFinished)]
+        assert [(m.error, m.count) for m in finished] == [(None, 1)] * 3
+
+    async def test_failed_export_is_an_error_notification(self, make_app: AppFactory,
+                                                          folder: ProjectFolder) -> None:
+        """An export that cannot be written says why, as an error."""
+        seen: list[Message] = []
+        (folder.root / "exports").write_text("a file where the folder should be")
+        app = make_app()
+        async with app.run_test(size=(100, 30), message_hook=seen.append) as pilot:
+            await pilot.press("2")
+            app.export_claims("json")
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            await pilot.press("q")
+        errors = [m for m in seen if isinstance(m, Notify) and m.notification.severity == "error"]
+        assert len(errors) == 1
 
     async def test_q_saves_everything(self, make_app: AppFactory,
                                       folder: ProjectFolder) -> None:
