@@ -5,9 +5,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from textual.keys import _character_to_key
 from textual.message import Message
 from textual.notifications import Notify
 
+from annotate.model import RESERVED_TAG_KEYS
 from annotate.storage import ProjectFolder
 from annotate.tui.app import AnnotateApp
 from annotate.tui.messages import ExportFinished
@@ -287,6 +289,20 @@ class TestEditing:
             await pilot.press("tab", *"the Party", "ctrl+s", "q")
         (annotation,) = annotations(saved(folder))
         assert annotation["attributes"] == {"target": "the Party"}
+
+
+class TestKeyMap:
+    async def test_no_tag_can_take_a_key_the_screen_uses(self, make_app: AppFactory) -> None:
+        """Every single-character key bound on the annotation screen (its own, the app's and
+        Textual's) is in RESERVED_TAG_KEYS, so a project's tag can never shadow it."""
+        characters = {_character_to_key(chr(code)): chr(code) for code in range(32, 127)}
+        app = make_app()
+        async with app.run_test(size=(100, 30)):
+            bound = {characters[key]
+                     for key, active in main_screen(app).active_bindings.items()
+                     if key in characters and not active.binding.action.startswith("toggle_tag")}
+        assert {"j", "k", "q", "?", " "} <= bound
+        assert bound <= RESERVED_TAG_KEYS, sorted(bound - RESERVED_TAG_KEYS)
 
 
 class TestScreensAndQuitting:
