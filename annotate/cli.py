@@ -58,19 +58,20 @@ def cmd_add(args: argparse.Namespace) -> int:
 def cmd_segment(args: argparse.Namespace) -> int:
     """Print a text's sentences with their offsets (a preview; nothing is stored)."""
     from annotate.errors import DocumentError
+    from annotate.projects import MAX_DOCUMENT_BYTES, check_document_size, read_document_source
     from annotate.segmentation import segment
-    from annotate.storage import read_utf8
     from annotate.textsafe import visible
 
     if args.file == "-":
-        data = sys.stdin.buffer.read()
+        data = sys.stdin.buffer.read(MAX_DOCUMENT_BYTES + 1)
+        check_document_size("<stdin>", len(data))
         try:
             text = data.decode("utf-8").removeprefix("\ufeff")
         except UnicodeDecodeError as e:
             raise DocumentError("<stdin>", f"not valid UTF-8: byte 0x{data[e.start]:02x} at "
                                            f"byte offset {e.start}") from None
     else:
-        text = read_utf8(Path(args.file), DocumentError)
+        text = read_document_source(Path(args.file))
     out = sys.stdout
     for number, (start, end) in enumerate(segment(text)):
         if args.format == "jsonl":

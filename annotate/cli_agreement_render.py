@@ -202,12 +202,13 @@ def wrap(text: str, width: int, indent: str, subsequent: str | None = None) -> l
             lines.append(prefix + line)
             prefix = rest
             limit = max(width - len(prefix), 20)
-        while len(word) > limit:
-            lines.append(prefix + word[:limit])
-            word = word[limit:]
+        position = 0  # index into the word rather than re-slicing it, so a 50 MB word is linear
+        while len(word) - position > limit:
+            lines.append(prefix + word[position:position + limit])
+            position += limit
             prefix = rest
             limit = max(width - len(prefix), 20)
-        line = word
+        line = word[position:]
     lines.append(prefix + line)
     return lines
 

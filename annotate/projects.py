@@ -70,19 +70,29 @@ class AddedDocument:
     sentence_count: int
 
 
-def add_document(folder: ProjectFolder, source: Path, *, document_id: str | None = None,
-                 title: str | None = None) -> AddedDocument:
-    """Copy a UTF-8 text into the project, segment it once, and record it in project.toml."""
+def check_document_size(source: Path | str, size: int) -> None:
+    """Refuse a text over ``MAX_DOCUMENT_BYTES`` before reading it, saying what to do."""
+    if size > MAX_DOCUMENT_BYTES:
+        raise DocumentError(source, f"too large ({size / 1e6:.0f} MB; the limit is "
+                                    f"{MAX_DOCUMENT_BYTES / 1e6:.0f} MB): split it into parts")
+
+
+def read_document_source(source: Path) -> str:
+    """A text to add or segment, refused if missing or over the size limit."""
     try:
         size = source.stat().st_size
     except FileNotFoundError:
         raise DocumentError(source, "file not found") from None
     except OSError as e:
         raise DocumentError(source, f"cannot read: {e.strerror or e}") from None
-    if size > MAX_DOCUMENT_BYTES:
-        raise DocumentError(source, f"too large ({size / 1e6:.0f} MB; the limit is "
-                                    f"{MAX_DOCUMENT_BYTES / 1e6:.0f} MB): split it into parts")
-    text = read_utf8(source, DocumentError)
+    check_document_size(source, size)
+    return read_utf8(source, DocumentError)
+
+
+def add_document(folder: ProjectFolder, source: Path, *, document_id: str | None = None,
+                 title: str | None = None) -> AddedDocument:
+    """Copy a UTF-8 text into the project, segment it once, and record it in project.toml."""
+    text = read_document_source(source)
     project = folder.project
     taken = {d.id for d in project.documents}
     if document_id is None:
