@@ -7,7 +7,7 @@ from functools import partial
 from pathlib import Path
 from typing import ClassVar
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
@@ -284,6 +284,16 @@ class AnnotateApp(App[int]):
         except AnnotateError as error:
             self.quit_problem = (f"{error}\nYour changes are kept in the journal and come back "
                                  "the next time you open the project.")
+
+    # --- keys ---------------------------------------------------------------------------------
+
+    async def on_event(self, event: events.Event) -> None:
+        """Keys for the annotation screen's open prompt go into it as they are read, in
+        order with the screen's keys (priority bindings, also run as they are read)."""
+        if (isinstance(event, events.Key) and not event.is_forwarded
+                and isinstance(self.screen, MainScreen) and self.screen.take_key(event)):
+            return
+        await super().on_event(event)
 
     # --- actions ------------------------------------------------------------------------------
 

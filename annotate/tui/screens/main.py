@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from bisect import bisect_right
+from typing import ClassVar
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingsMap, BindingType
 from textual.color import Color
@@ -34,7 +35,7 @@ NARROW_WIDTH = 90
 class MainScreen(MovingActions):
     """One document, the current sentence in context, the legend and the sentence's tags."""
 
-    BINDINGS = NAVIGATION_BINDINGS
+    BINDINGS: ClassVar[list[BindingType]] = NAVIGATION_BINDINGS
     AUTO_FOCUS = "SentenceView"
 
     def __init__(self, session: EditSession, document: str) -> None:
@@ -61,7 +62,7 @@ class MainScreen(MovingActions):
     def tag_bindings(self) -> list[BindingType]:
         tags = Binding.Group("Tag")
         return [Binding(_character_to_key(tag.key), f"toggle_tag('{tag.id}')", tag.id,
-                        key_display=tag.key, group=tags, id=f"tag.{tag.id}",
+                        key_display=tag.key, group=tags, id=f"tag.{tag.id}", priority=True,
                         tooltip=f"Toggle {tag.label} on the selection or the sentence")
                 for tag in self.project.tags]
 
@@ -304,10 +305,40 @@ class MainScreen(MovingActions):
         if wrapped:
             self.notify("Search wrapped around the document.", markup=False)
 
+    def take_key(self, event: events.Key) -> bool:
+        """While the prompt is open every key goes into it as the app reads it, so the
+        keys before and after it keep their order with the screen's own keys; say whether
+        the key was taken."""
+        prompt = self.query_one(PromptBar)
+        if not prompt.is_open:
+            return False
+        answer = prompt.take_key(event.key, event.character)
+        if isinstance(answer, PromptBar.Submitted):
+            self.prompt_submitted(answer)
+        return True
+
+    def on_paste(self, event: events.Paste) -> None:
+        """A pasted "/text" or ":number" opens that prompt with the rest; a line break after
+        it submits it, as typing it would."""
+        text = event.text
+        if text[:1] not in ("/", ":") or self.query_one(PromptBar).is_open:
+            return
+        event.stop()
+        first_line, *rest = text[1:].splitlines() or [""]
+        if text[0] == "/":
+            self.action_search()
+        else:
+            self.action_goto()
+        prompt = self.query_one(PromptBar)
+        prompt.set_value(first_line)
+        if rest or text.endswith(("\n", "\r")):
+            answer = prompt.take_key("enter", None)
+            if isinstance(answer, PromptBar.Submitted):
+                self.prompt_submitted(answer)
+
     @on(PromptBar.Submitted)
     def prompt_submitted(self, event: PromptBar.Submitted) -> None:
         """Run the search or the jump the prompt asked for."""
-        self.view.focus()
         if event.purpose == "search":
             self.search.set_query(event.value)
             self._find(forward=True)
@@ -318,11 +349,6 @@ class MainScreen(MovingActions):
                             severity="warning", markup=False)
                 return
             self.go(int(value) - 1)
-
-    @on(PromptBar.Cancelled)
-    def prompt_cancelled(self) -> None:
-        """Back to the text."""
-        self.view.focus()
 
 
 class _Source:

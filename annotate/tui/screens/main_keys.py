@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from textual.binding import Binding, BindingType
 
 MOVE = Binding.Group("Move")
 SELECT = Binding.Group("Select")
 
-NAVIGATION_BINDINGS: list[BindingType] = [
+_KEYS: list[Binding] = [
     Binding("j,down", "sentence_next", "Next", id="sentence.next", group=MOVE,
             tooltip="Next sentence"),
     Binding("k,up", "sentence_previous", "Previous", id="sentence.previous", group=MOVE,
@@ -44,3 +46,8 @@ NAVIGATION_BINDINGS: list[BindingType] = [
     Binding("n", "search_next", "Next match", id="search.next", show=False),
     Binding("N", "search_previous", "Previous match", id="search.previous", show=False),
 ]
+
+# Every key of the screen is a priority binding: it runs when the app reads it, in the order
+# typed, before the keys behind it are passed on. Otherwise a burst ("/plan" and enter, from a
+# paste or tmux send-keys) reaches the screen before "/" has opened the prompt.
+NAVIGATION_BINDINGS: list[BindingType] = [replace(binding, priority=True) for binding in _KEYS]
