@@ -1,8 +1,10 @@
-"""Keys that arrive all at once (a paste, tmux send-keys) keep their order around the prompt."""
+"""Keys that arrive all at once (a paste, tmux send-keys) keep their order around the prompt,
+and q saves and quits from the annotation screen whatever has focus."""
 
 from __future__ import annotations
 
 from textual import events
+from textual.widgets import Input
 
 from annotate.storage import ProjectFolder
 from annotate.tui.app import AnnotateApp
@@ -108,3 +110,43 @@ class TestBurstAroundThePrompt:
             await pilot.pause()
             assert screen.search.query == "Stalin"
             assert screen.sentence == 7
+
+
+class TestQuitAlwaysWorks:
+    async def test_q_quits_after_tabs(self, make_app: AppFactory,
+                                      folder: ProjectFolder) -> None:
+        """Tab through the annotations (and past the end), then q saves and quits."""
+        app = make_app()
+        async with app.run_test(size=(100, 30)) as pilot:
+            await pilot.press("1", "L", "2", "escape", "tab", "tab", "tab", "shift+tab", "j",
+                              "tab", "tab", "q")
+            await pilot.pause()
+            assert not app.is_running
+        assert len(saved(folder)["annotations"]) == 2  # type: ignore[arg-type]
+
+    async def test_q_quits_with_the_hidden_prompt_focused(self, make_app: AppFactory,
+                                                          folder: ProjectFolder) -> None:
+        """Even if the closed prompt's input had kept the focus, q saves and quits."""
+        app = make_app()
+        async with app.run_test(size=(100, 30)) as pilot:
+            screen = main_screen(app)
+            await pilot.press("2")
+            screen.set_focus(screen.query_one("#prompt-input", Input))
+            await pilot.pause()
+            await pilot.press("q")
+            await pilot.pause()
+            assert not app.is_running
+        assert len(saved(folder)["annotations"]) == 1  # type: ignore[arg-type]
+
+    async def test_q_in_the_open_prompt_is_a_letter(self, make_app: AppFactory) -> None:
+        """While the prompt is open q is typed into it; escape then q quits."""
+        app = make_app()
+        async with app.run_test(size=(100, 30)) as pilot:
+            screen = main_screen(app)
+            burst(app, "slash", "q", "u", "enter")
+            await pilot.pause()
+            assert screen.search.query == "qu"
+            assert app.is_running
+            await pilot.press("q")
+            await pilot.pause()
+            assert not app.is_running

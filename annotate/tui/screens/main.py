@@ -35,7 +35,11 @@ NARROW_WIDTH = 90
 class MainScreen(MovingActions):
     """One document, the current sentence in context, the legend and the sentence's tags."""
 
-    BINDINGS: ClassVar[list[BindingType]] = NAVIGATION_BINDINGS
+    BINDINGS: ClassVar[list[BindingType]] = [
+        *NAVIGATION_BINDINGS,
+        # q saves and quits whatever has focus; only the open prompt takes it as a letter
+        Binding("q", "quit", "Quit", id="main.quit", priority=True, tooltip="Save and quit"),
+    ]
     AUTO_FOCUS = "SentenceView"
 
     def __init__(self, session: EditSession, document: str) -> None:
@@ -276,6 +280,10 @@ class MainScreen(MovingActions):
         allowed = rules.get(action, True)
         return True if allowed else None
 
+    async def action_quit(self) -> None:
+        """Save everything and quit."""
+        await self.app.run_action("quit")
+
     # --- search -------------------------------------------------------------------------------
 
     def action_search(self) -> None:
@@ -311,6 +319,10 @@ class MainScreen(MovingActions):
         the key was taken."""
         prompt = self.query_one(PromptBar)
         if not prompt.is_open:
+            if self.focused is not None:
+                # nothing but the open prompt takes keys here: a widget left focused (the
+                # closed prompt's input) must not swallow q or a tag key
+                self.set_focus(None)
             return False
         answer = prompt.take_key(event.key, event.character)
         if isinstance(answer, PromptBar.Submitted):

@@ -13,6 +13,9 @@ from textual.screen import Screen
 from textual.style import Style
 from textual.widgets import Static
 
+LEADING_ACTIONS = ("quit", "app.quit", "help", "app.help")
+"""Actions whose keys come first in the bar."""
+
 
 class KeyBar(Static):
     """Each shown binding's key and description; grouped bindings share one description."""
@@ -36,8 +39,8 @@ class KeyBar(Static):
         groups: dict[Binding.Group, int] = {}
         actions: set[str] = set()
         active_bindings = list(self.screen.active_bindings.values())
-        # the app's own keys (help, quit) first, so they stay visible on a narrow terminal
-        active_bindings.sort(key=lambda active: active.node is not self.app)
+        # quit and help first, so they stay visible on a narrow terminal
+        active_bindings.sort(key=lambda active: active.binding.action not in LEADING_ACTIONS)
         for active in active_bindings:
             binding = active.binding
             if not binding.show or binding.system or binding.action in actions:
