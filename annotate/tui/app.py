@@ -14,11 +14,21 @@ from textual.screen import Screen
 from textual.timer import Timer
 
 from annotate.errors import AnnotateError, LockedError
-from annotate.session import EditSession
+from annotate.session import EditSession, SaveConflictError
 from annotate.storage import ProjectFolder
 from annotate.textsafe import visible
-from annotate.tui.messages import AnnotationsLoaded, ExportFinished, SaveFinished
-from annotate.tui.screens.dialogs import AnnotatorPrompt, ErrorDialog, LockedDialog
+from annotate.tui.messages import (
+    AnnotationsLoaded,
+    ConflictCopySaved,
+    ExportFinished,
+    SaveFinished,
+)
+from annotate.tui.screens.dialogs import (
+    AnnotatorPrompt,
+    ConflictDialog,
+    ErrorDialog,
+    LockedDialog,
+)
 from annotate.tui.screens.documents import DocumentPicker, DocumentProgress
 from annotate.tui.screens.help import EXTRA_KEYS, HelpScreen, key_table
 from annotate.tui.screens.main import MainScreen
@@ -95,6 +105,9 @@ class AnnotateApp(App[int]):
         self.save_delay = save_delay
         self.quit_problem: str | None = None
         self._save_timer: Timer | None = None
+        self._conflict_dialog_open = False
+        self._conflict_seen = False
+        """The annotator was asked about the replaced file; edits no longer ask again."""
 
     # --- starting -----------------------------------------------------------------------------
 
@@ -209,19 +222,28 @@ class AnnotateApp(App[int]):
     # --- saving -------------------------------------------------------------------------------
 
     def schedule_save(self) -> None:
-        """Fold the journal into the TOML file a little after the last change."""
+        """Fold the journal into the TOML file a little after the last change; not while
+        another program's version of the file is there (the journal keeps the work)."""
         if self._save_timer is not None:
             self._save_timer.stop()
+        if self.session is not None and self.session.changed_on_disk:
+            if not self._conflict_seen:
+                self.save_in_background()  # it refuses, and the refusal asks what to do
+            return
         self._save_timer = self.set_timer(self.save_delay, self.save_in_background)
 
     @work(thread=True, exclusive=True, group="save", exit_on_error=False)
-    def save_in_background(self) -> None:
-        """Save on a thread so no key waits for the TOML file to be written."""
+    def save_in_background(self, force: bool = False) -> None:
+        """Save on a thread so no key waits for the TOML file to be written; ``force``
+        replaces a file another program wrote meanwhile."""
         session = self.session
         if session is None:
             return
         try:
-            session.save()
+            session.save(force=force)
+        except SaveConflictError as error:
+            self.post_message(SaveFinished(str(error), conflict=True))
+            return
         except AnnotateError as error:
             self.post_message(SaveFinished(str(error)))
             return
@@ -229,10 +251,57 @@ class AnnotateApp(App[int]):
 
     @on(SaveFinished)
     def save_finished(self, event: SaveFinished) -> None:
-        """Say when a save failed; the changes stay safe in the journal."""
-        if event.error:
+        """Say when a save failed; the changes stay safe in the journal. A file replaced by
+        another program is asked about once, in a dialog."""
+        if event.conflict and event.error:
+            self.ask_about_conflict(event.error)
+        elif event.error:
             self.notify(f"{event.error}\nYour changes are kept in the journal.",
                         title="Could not save", severity="error", markup=False)
+        else:
+            self._conflict_seen = False
+
+    def ask_about_conflict(self, message: str) -> None:
+        """Offer to save anyway, save a copy, or quit and reopen; never a second dialog
+        over the first. Background saves stop meanwhile, so only the annotator's own "save
+        now" asks again."""
+        if self._conflict_dialog_open:
+            return
+        self._conflict_dialog_open = self._conflict_seen = True
+        self.push_screen(ConflictDialog(message), self._resolve_conflict)
+
+    def _resolve_conflict(self, choice: str | None) -> None:
+        self._conflict_dialog_open = False
+        if choice == "force":
+            self.save_in_background(force=True)
+        elif choice == "copy":
+            self.save_conflict_copy()
+        elif choice == "quit":
+            self.action_quit()
+
+    @work(thread=True, exclusive=True, group="save", exit_on_error=False)
+    def save_conflict_copy(self) -> None:
+        """Write the annotator's work beside the replaced file, on a thread."""
+        session = self.session
+        if session is None:
+            return
+        try:
+            path = session.save_copy()
+        except AnnotateError as error:
+            self.post_message(ConflictCopySaved(error=str(error)))
+            return
+        self.post_message(ConflictCopySaved(str(path)))
+
+    @on(ConflictCopySaved)
+    def conflict_copy_saved(self, event: ConflictCopySaved) -> None:
+        """Say where the copy went, or why it could not be written."""
+        if event.error is not None:
+            self.notify(f"{event.error}\nYour changes are kept in the journal.",
+                        title="Could not save a copy", severity="error", markup=False)
+        else:
+            self.notify(f"Your version is saved as {visible(event.path)}. Your changes also "
+                        "stay in the journal until you reopen the project.",
+                        title="Copy saved", markup=False, timeout=15)
 
     # --- exporting ----------------------------------------------------------------------------
 

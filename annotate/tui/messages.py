@@ -13,6 +13,18 @@ class SaveFinished(Message):
 
     error: str | None = None
     """Why the save failed, or None when it succeeded."""
+    conflict: bool = False
+    """The save failed because another program replaced the annotator file."""
+
+
+@dataclass
+class ConflictCopySaved(Message):
+    """The annotator's work was written beside a file another program replaced (or not)."""
+
+    path: str = ""
+    """The copy written."""
+    error: str | None = None
+    """Why the copy could not be written, or None when it was."""
 
 
 @dataclass

@@ -1,4 +1,4 @@
-"""Small dialogs: an error, a locked file, the annotator's name."""
+"""Small dialogs: an error, a locked file, a file changed on disk, the annotator's name."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.style import Style
 from textual.widgets import Button, Input, Label, Static
+from textual.widgets.button import ButtonVariant
 
 from annotate.model import annotator_name_problem
 from annotate.textsafe import visible
@@ -88,6 +89,51 @@ class LockedDialog(ModalScreen[bool]):
     def quit_pressed(self) -> None:
         """The quit button."""
         self.dismiss(False)
+
+
+class ConflictDialog(ModalScreen[str | None]):
+    """Another program replaced the annotator file: save over it ("force"), save a copy
+    ("copy"), quit to reopen ("quit"), or keep editing (None); the journal keeps the work."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("s", "choose('force')", "Save anyway", id="conflict.force"),
+        Binding("c", "choose('copy')", "Save a copy", id="conflict.copy"),
+        Binding("q", "choose('quit')", "Quit and reopen", id="conflict.quit"),
+        Binding("escape", "choose('later')", "Keep editing", id="conflict.later"),
+    ]
+
+    CHOICES: ClassVar[list[tuple[str, str, ButtonVariant]]] = [
+        ("force", "Save anyway (s)", "error"), ("copy", "Save a copy (c)", "primary"),
+        ("quit", "Quit and reopen (q)", "default"), ("later", "Keep editing (esc)", "default"),
+    ]
+    """(choice, button label, button variant)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(classes="dialog-screen")
+        self.message = message
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog -warning -wide"):
+            yield Static(Content.assemble(("The annotation file changed on disk",
+                                           Style(bold=True))), markup=False,
+                         classes="dialog-title")
+            yield Static(Content(visible(self.message, keep_breaks=True)), markup=False)
+            yield Static(Content(
+                "Nothing is lost whatever you choose: every change is in the journal, and "
+                "quitting never loses it. Until you choose, nothing is saved in the "
+                "background."), markup=False, classes="dialog-note")
+            with Horizontal(classes="dialog-buttons"):
+                for choice, label, variant in self.CHOICES:
+                    yield Button(Content(label), variant=variant, id=f"conflict-{choice}")
+
+    def action_choose(self, choice: str) -> None:
+        """Close with the annotator's choice ("later" keeps editing)."""
+        self.dismiss(None if choice == "later" else choice)
+
+    @on(Button.Pressed)
+    def button_pressed(self, event: Button.Pressed) -> None:
+        """Each button is one choice."""
+        self.action_choose((event.button.id or "").removeprefix("conflict-"))
 
 
 class AnnotatorPrompt(ModalScreen[str | None]):
