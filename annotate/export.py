@@ -95,8 +95,12 @@ def plan_export(folder: ProjectFolder, selection: ExportSelection) -> ExportPlan
 def current_annotator_file(folder: ProjectFolder,
                            annotator: str) -> tuple[AnnotatorFile, list[str]]:
     """An annotator's file with any edits still in its journal, and what reading noticed."""
+    from annotate.journal import journal_path, read_journal
     from annotate.session import EditSession
 
+    journal = read_journal(journal_path(folder.root, annotator), folder.project.id, annotator)
+    if journal.clean and not journal.records:  # nothing pending: skip the session's indexes
+        return folder.load_annotator(annotator), []
     session = EditSession(folder, annotator, read_only=True)
     return session.snapshot(), session.warnings
 

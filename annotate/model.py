@@ -302,6 +302,11 @@ class SentenceFile(Strict):
         return pairs
 
 
+_ATTRIBUTE_NAME = re.compile(r"[a-z][a-z0-9_]{0,63}")
+_CHECKED_NAMES: set[str] = set()
+"""Attribute names already seen to be valid; files repeat a handful of names many times."""
+
+
 class Annotation(Strict):
     """A claim on a span of one document."""
 
@@ -323,7 +328,7 @@ class Annotation(Strict):
     """Tag id from the project's tag set."""
     subtype: str | None = None
     """Optional subtype id of the tag."""
-    attributes: dict[str, AttributeValue] = {}
+    attributes: dict[str, AttributeValue] = Field(default_factory=dict)
     """Typed attribute values by attribute id."""
     note: str = ""
     """Free-text note."""
@@ -338,8 +343,11 @@ class Annotation(Strict):
     @classmethod
     def _portable_values(cls, value: dict[str, AttributeValue]) -> dict[str, AttributeValue]:
         for name, item in value.items():
-            if not re.fullmatch(r"[a-z][a-z0-9_]{0,63}", name):
-                raise ValueError(f"attribute name {name!r} must be snake_case")
+            if name not in _CHECKED_NAMES:
+                if not _ATTRIBUTE_NAME.fullmatch(name):
+                    raise ValueError(f"attribute name {name!r} must be snake_case")
+                if len(_CHECKED_NAMES) < 10_000:
+                    _CHECKED_NAMES.add(name)
             if isinstance(item, float) and not math.isfinite(item):
                 raise ValueError(f"attribute {name!r} must be a finite number, got {item}")
             if isinstance(item, int) and not isinstance(item, bool) and abs(item) >= 2**63:
@@ -420,9 +428,10 @@ class AnnotatorFile(Strict):
     """The annotator's name; also the file's name."""
     project: Annotated[str, Field(pattern=r"^[0-9a-f]{8,32}$")]
     """Id of the project this file belongs to."""
-    reviewed: Annotated[dict[str, list[int]], WithJsonSchema(_REVIEWED_SCHEMA)] = {}
+    reviewed: Annotated[dict[str, list[int]], WithJsonSchema(_REVIEWED_SCHEMA)] = Field(
+        default_factory=dict)
     """Indices of reviewed sentences, by document id; files store runs as "first-last"."""
-    annotations: list[Annotation] = []
+    annotations: list[Annotation] = Field(default_factory=list)
     """The annotations, sorted by document, start, end and id."""
 
     @field_validator("annotator")
