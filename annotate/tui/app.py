@@ -422,6 +422,10 @@ class AnnotateApp(App[int]):
                 yield SystemCommand(f"Export: {name}",
                                     f"Write your claims to {self.export_path(fmt)}",
                                     partial(self.export_claims, fmt))
+            if main.orphans():
+                yield SystemCommand("Annotations: orphaned",
+                                    "Annotations whose quote the changed document lost",
+                                    main.action_show_orphans)
             yield SystemCommand("Annotations: save now",
                                 "Fold the journal into the annotator file now",
                                 self.save_in_background)

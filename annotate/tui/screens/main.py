@@ -5,7 +5,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from typing import ClassVar
 
-from textual import events, on, work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingsMap, BindingType
 from textual.color import Color
@@ -57,6 +57,7 @@ class MainScreen(MovingActions):
         self.focused_id: str | None = None
         self.search = Search()
         self._positions: dict[str, int] = {}
+        self._orphans: dict[str, list[Annotation]] = {}
         self._availability: tuple[bool, ...] = ()
         self.reading = not session.loaded
         """True until the annotator's file is read: the text shows, editing waits."""
@@ -177,8 +178,26 @@ class MainScreen(MovingActions):
         if not self.sentences:
             return []
         start, end = self.sentences[self.sentence]
-        return sorted(self.session.annotations_overlapping(self.document, start, end),
-                      key=lambda a: (a.start, a.end, a.tag, a.id))
+        return sorted((a for a in self.session.annotations_overlapping(self.document, start,
+                                                                         end)
+                       if not a.orphaned), key=lambda a: (a.start, a.end, a.tag, a.id))
+
+    def orphans(self) -> list[Annotation]:
+        """The document's orphaned annotations: its text changed and their quote was not
+        found again, so their offsets mean nothing. Cached: no edit makes or mends one."""
+        if self.reading:
+            return []
+        found = self._orphans.get(self.document)
+        if found is None:
+            found = self._orphans[self.document] = [
+                a for a in self.session.annotations(self.document) if a.orphaned]
+        return found
+
+    def action_show_orphans(self) -> None:
+        """List the document's orphaned annotations."""
+        from annotate.tui.screens.orphaned import OrphanedScreen
+
+        self.app.push_screen(OrphanedScreen(self.project, self.tag_palette, self.orphans()))
 
     def target(self) -> Annotation | None:
         """The annotation enter and d act on: the focused one, else the sentence's only one."""
@@ -221,8 +240,12 @@ class MainScreen(MovingActions):
 
     def _show_legend(self) -> None:
         counts = None if self.reading else self.session.tag_counts(self.document)
-        self.query_one("#legend", TagLegend).show_counts(counts,
-                                                         compact=self.has_class("-narrow"))
+        orphans = self.orphans()
+        for orphan in orphans:  # counted apart: they are nowhere in the text
+            if counts is not None and counts.get(orphan.tag):
+                counts[orphan.tag] -= 1
+        self.query_one("#legend", TagLegend).show_counts(
+            counts, compact=self.has_class("-narrow"), orphaned=len(orphans))
 
     def _show_header(self) -> None:
         document = self.project.document(self.document)
@@ -231,7 +254,8 @@ class MainScreen(MovingActions):
             document=(document.title or document.id) if document else self.document,
             annotator=self.session.annotator,
             reviewed=self.session.reviewed_count(self.document), total=len(self.sentences),
-            read_only=self.session.read_only, loading=self.reading)
+            read_only=self.session.read_only, loading=self.reading,
+            orphaned=len(self.orphans()))
 
     def _show_status(self, detail: str | None = None) -> None:
         if detail is None:
@@ -313,41 +337,6 @@ class MainScreen(MovingActions):
         if wrapped:
             self.notify("Search wrapped around the document.", markup=False)
 
-    def take_key(self, event: events.Key) -> bool:
-        """While the prompt is open every key goes into it as the app reads it, so the
-        keys before and after it keep their order with the screen's own keys; say whether
-        the key was taken."""
-        prompt = self.query_one(PromptBar)
-        if not prompt.is_open:
-            if self.focused is not None:
-                # nothing but the open prompt takes keys here: a widget left focused (the
-                # closed prompt's input) must not swallow q or a tag key
-                self.set_focus(None)
-            return False
-        answer = prompt.take_key(event.key, event.character)
-        if isinstance(answer, PromptBar.Submitted):
-            self.prompt_submitted(answer)
-        return True
-
-    def on_paste(self, event: events.Paste) -> None:
-        """A pasted "/text" or ":number" opens that prompt with the rest; a line break after
-        it submits it, as typing it would."""
-        text = event.text
-        if text[:1] not in ("/", ":") or self.query_one(PromptBar).is_open:
-            return
-        event.stop()
-        first_line, *rest = text[1:].splitlines() or [""]
-        if text[0] == "/":
-            self.action_search()
-        else:
-            self.action_goto()
-        prompt = self.query_one(PromptBar)
-        prompt.set_value(first_line)
-        if rest or text.endswith(("\n", "\r")):
-            answer = prompt.take_key("enter", None)
-            if isinstance(answer, PromptBar.Submitted):
-                self.prompt_submitted(answer)
-
     @on(PromptBar.Submitted)
     def prompt_submitted(self, event: PromptBar.Submitted) -> None:
         """Run the search or the jump the prompt asked for."""
@@ -374,8 +363,9 @@ class _Source:
         return self._screen.session.is_reviewed(self._screen.document, sentence)
 
     def annotations_between(self, start: int, end: int) -> list[Annotation]:
-        """Annotations overlapping [start, end)."""
-        return self._screen.session.annotations_overlapping(self._screen.document, start, end)
+        """Annotations overlapping [start, end); never orphans, whose offsets are stale."""
+        return [a for a in self._screen.session.annotations_overlapping(
+            self._screen.document, start, end) if not a.orphaned]
 
     def tag_color(self, tag_id: str) -> Color:
         """The tag's colour."""

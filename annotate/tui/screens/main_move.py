@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+from textual import events
+
 from annotate.tui.screens.main_edit import EditingActions
 from annotate.tui.widgets.prompt_bar import PromptBar
 
@@ -10,6 +14,10 @@ class MovingActions(EditingActions):
     """The base of ``MainScreen``: every action that moves the position or the selection."""
 
     _moved: bool
+
+    if TYPE_CHECKING:  # provided by MainScreen
+        def action_search(self) -> None: ...
+        def prompt_submitted(self, event: PromptBar.Submitted) -> None: ...
 
     def action_sentence_next(self) -> None:
         """Next sentence."""
@@ -108,3 +116,38 @@ class MovingActions(EditingActions):
         else:
             self.focused_id = ids[0] if step > 0 else ids[-1]
         self._refresh()
+
+    def take_key(self, event: events.Key) -> bool:
+        """While the prompt is open every key goes into it as the app reads it, so the
+        keys before and after it keep their order with the screen's own keys; say whether
+        the key was taken."""
+        prompt = self.query_one(PromptBar)
+        if not prompt.is_open:
+            if self.focused is not None:
+                # nothing but the open prompt takes keys here: a widget left focused (the
+                # closed prompt's input) must not swallow q or a tag key
+                self.set_focus(None)
+            return False
+        answer = prompt.take_key(event.key, event.character)
+        if isinstance(answer, PromptBar.Submitted):
+            self.prompt_submitted(answer)
+        return True
+
+    def on_paste(self, event: events.Paste) -> None:
+        """A pasted "/text" or ":number" opens that prompt with the rest; a line break after
+        it submits it, as typing it would."""
+        text = event.text
+        if text[:1] not in ("/", ":") or self.query_one(PromptBar).is_open:
+            return
+        event.stop()
+        first_line, *rest = text[1:].splitlines() or [""]
+        if text[0] == "/":
+            self.action_search()
+        else:
+            self.action_goto()
+        prompt = self.query_one(PromptBar)
+        prompt.set_value(first_line)
+        if rest or text.endswith(("\n", "\r")):
+            answer = prompt.take_key("enter", None)
+            if isinstance(answer, PromptBar.Submitted):
+                self.prompt_submitted(answer)

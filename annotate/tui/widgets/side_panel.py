@@ -38,9 +38,10 @@ class TagLegend(PanelText):
         self._project = project
         self._colors = colors
 
-    def show_counts(self, counts: dict[str, int] | None, *, compact: bool = False) -> None:
-        """Redraw the legend with these per-tag counts (None: not known yet); ``compact``
-        fits it on one line."""
+    def show_counts(self, counts: dict[str, int] | None, *, compact: bool = False,
+                    orphaned: int = 0) -> None:
+        """Redraw the legend with these per-tag counts (None: not known yet) and the number
+        of orphaned annotations; ``compact`` fits it on one line."""
         entries = []
         for tag in self._project.tags:
             count = "…" if counts is None else str(counts.get(tag.id, 0))
@@ -48,6 +49,9 @@ class TagLegend(PanelText):
                 (SWATCH, Style(foreground=self._colors[tag.id])), "" if compact else " ",
                 (visible(tag.key), Style(bold=True)), " ",
                 visible(tag.id if compact else tag.label), " ", (count, Style(dim=True))))
+        if orphaned and not compact:  # the header says it on a narrow terminal
+            entries.append(Content.assemble((f"{orphaned:,} orphaned", Style(bold=True)),
+                                            (" (ctrl+p: orphaned)", Style(dim=True))))
         if compact:
             self._show(Content(" ").join(entries))
         else:

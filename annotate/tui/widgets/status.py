@@ -13,14 +13,16 @@ class StatusHeader(Static):
     """Progress (reviewed/total), annotator, project and document, and a read-only warning."""
 
     def show(self, *, project: str, document: str, annotator: str, reviewed: int, total: int,
-             read_only: bool, loading: bool = False) -> None:
-        """Redraw the header; while ``loading`` the progress is not known yet."""
+             read_only: bool, loading: bool = False, orphaned: int = 0) -> None:
+        """Redraw the header; while ``loading`` the progress is not known yet; ``orphaned``
+        annotations lost their place in the changed document."""
         percent = f"{100 * reviewed / total:.0f}%" if total else "-"
         progress = (("loading annotations…", Style(italic=True)) if loading else
                     (f"{reviewed:,}/{total:,} reviewed ({percent})", Style(bold=True)))
         # progress first: on a narrow terminal the long titles are what gets cut off
         parts: list[str | tuple[str, str | Style]] = [
             progress, " · ",
+            *([(f"{orphaned:,} orphaned", Style(bold=True)), " · "] if orphaned else []),
             (visible(annotator), Style(italic=True)), " · ",
             (visible(project), Style(bold=True)), " · ", visible(document),
         ]
