@@ -20,9 +20,10 @@ class StatusHeader(Static):
         progress = (("loading annotations…", Style(italic=True)) if loading else
                     (f"{reviewed:,}/{total:,} reviewed ({percent})", Style(bold=True)))
         # progress first: on a narrow terminal the long titles are what gets cut off
-        parts: list[str | tuple[str, str | Style]] = [
-            progress, " · ",
-            *([(f"{orphaned:,} orphaned", Style(bold=True)), " · "] if orphaned else []),
+        parts: list[str | tuple[str, str | Style]] = [progress, " · "]
+        if orphaned:
+            parts += [(f"{orphaned:,} orphaned", Style(bold=True)), " · "]
+        parts += [
             (visible(annotator), Style(italic=True)), " · ",
             (visible(project), Style(bold=True)), " · ", visible(document),
         ]
