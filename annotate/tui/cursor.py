@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from annotate.tui.words import (
@@ -11,6 +12,16 @@ from annotate.tui.words import (
     trim_span,
     words,
 )
+
+WINDOWED_SENTENCE = 20_000
+"""In a sentence longer than this many characters the cursor knows only the words of a
+window around it (finding every word of a 1 MB line takes ~0.1 s); moving past either end
+of the window moves the window."""
+
+CURSOR_WINDOW = 4_000
+"""Characters on each side of the cursor whose words a windowed cursor knows."""
+
+_SPACE = re.compile(r"\s")
 
 
 @dataclass
@@ -25,13 +36,40 @@ class WordCursor:
     """The word under the cursor."""
     anchor: int | None = None
     """The word where the selection started, if there is a selection."""
+    more_before: bool = False
+    """The sentence has words before the window this cursor knows."""
+    more_after: bool = False
+    """The sentence has words after the window this cursor knows."""
 
     @classmethod
-    def for_sentence(cls, text: str, start: int, end: int) -> WordCursor:
-        """A cursor on the first word of the sentence [start, end) of ``text``."""
-        sentence = text[start:end]
-        spans = words(sentence, start)
-        return cls(spans, clause_ends(sentence, spans, start))
+    def for_sentence(cls, text: str, start: int, end: int,
+                     around: int | None = None) -> WordCursor:
+        """A cursor on the first word of the sentence [start, end) of ``text``, or on the
+        word at (or first after) document offset ``around``."""
+        low, high = start, end
+        if end - start > WINDOWED_SENTENCE:
+            centre = start if around is None else min(max(around, start), end)
+            high = min(end, max(centre, start + CURSOR_WINDOW) + CURSOR_WINDOW)
+            low = max(start, high - 2 * CURSOR_WINDOW)
+            if low > start:  # start and stop at a space, so no word is cut in two
+                found = _SPACE.search(text, low, high)
+                low = found.start() if found else low
+            cut = text.rfind(" ", low, high)
+            if high < end and cut > low:
+                high = cut
+        sentence = text[low:high]
+        spans = words(sentence, low)
+        cursor = cls(spans, clause_ends(sentence, spans, low), more_before=low > start,
+                     more_after=high < end)
+        if around is not None:
+            cursor.move_to_offset(around)
+        return cursor
+
+    def at_window_edge(self, delta: int) -> bool:
+        """Whether moving by ``delta`` words leaves the window of a windowed cursor."""
+        if delta > 0:
+            return self.more_after and self.index >= len(self.words) - 1
+        return self.more_before and self.index <= 0
 
     def move(self, delta: int) -> None:
         """Move the cursor by ``delta`` words and drop the selection."""

@@ -162,10 +162,10 @@ class MainScreen(MovingActions):
         self.view.set_document(self.text, self.sentences)
         self._refresh(changed=True)
 
-    def _reset_cursor(self) -> None:
+    def _reset_cursor(self, around: int | None = None) -> None:
         if self.sentences:
             start, end = self.sentences[self.sentence]
-            self.cursor = WordCursor.for_sentence(self.text, start, end)
+            self.cursor = WordCursor.for_sentence(self.text, start, end, around)
         else:
             self.cursor = WordCursor()
 
@@ -213,9 +213,7 @@ class MainScreen(MovingActions):
         self._moved = True
         self.sentence = max(0, min(sentence, len(self.sentences) - 1))
         self.focused_id = None
-        self._reset_cursor()
-        if offset is not None:
-            self.cursor.move_to_offset(offset)
+        self._reset_cursor(around=offset)
         self._refresh()
 
     def _refresh(self, changed: bool = False) -> None:

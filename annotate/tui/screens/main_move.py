@@ -59,13 +59,25 @@ class MovingActions(EditingActions):
 
     def action_word_next(self) -> None:
         """Cursor to the next word."""
-        self.cursor.move(1)
-        self._moved = True
-        self._refresh()
+        self._step_word(1)
 
     def action_word_previous(self) -> None:
         """Cursor to the previous word."""
-        self.cursor.move(-1)
+        self._step_word(-1)
+
+    def _step_word(self, delta: int) -> None:
+        cursor = self.cursor
+        if cursor.at_window_edge(delta) and cursor.words:
+            # a huge sentence: the cursor knows the words near it; fetch the next stretch
+            edge_start, edge_end = cursor.words[cursor.index]
+            self._reset_cursor(around=edge_end if delta > 0 else edge_start - 1)
+            self.cursor.index = next(
+                (i for i, span in enumerate(self.cursor.words) if span[0] >= edge_end)
+                if delta > 0 else
+                (i for i in range(len(self.cursor.words) - 1, -1, -1)
+                 if self.cursor.words[i][1] <= edge_start), self.cursor.index)
+        else:
+            cursor.move(delta)
         self._moved = True
         self._refresh()
 

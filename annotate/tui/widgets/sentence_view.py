@@ -33,6 +33,17 @@ MAX_CONTEXT_SENTENCES = 200
 LINE_CACHE_SIZE = 2000
 """Rendered screen lines kept for reuse; a key usually changes only a few of them."""
 
+HUGE_SENTENCE = 20_000
+"""A sentence longer than this many characters is shown in part: its start, its end, and the
+stretch around the word cursor, with the length of each part left out in between."""
+
+SHOWN_EDGE = 3_000
+"""Characters shown at the start and at the end of a huge sentence."""
+
+FOCUS_BLOCK = 3_000
+"""The stretch shown around the cursor in a huge sentence moves in blocks of this many
+characters, so moving word by word lays it out again only when the cursor changes block."""
+
 _WindowText = tuple[OffsetMap, str, list[int], list[tuple[int, int]]]
 """A window's offset map, display text, review mark positions and wrapped line ranges."""
 
@@ -257,10 +268,13 @@ class SentenceView(Widget):
         """The sentences first..last as displayed, with review marks, wrapped to the width;
         the same window is reused while only annotations or the position change."""
         reviewed = tuple(self._source.is_reviewed(index) for index in range(first, last + 1))
-        key = (first, last, text_width, reviewed)
+        sentences = self._sentences
+        shown = {index: self._shown_parts(*sentences[index])
+                 for index in range(first, last + 1)
+                 if sentences[index][1] - sentences[index][0] > HUGE_SENTENCE}
+        key = (first, last, text_width, reviewed, tuple(shown.items()))
         if self._window_cache is not None and self._window_cache[0] == key:
             return self._window_cache[1]
-        sentences = self._sentences
         offsets = OffsetMap()
         marks: list[int] = []
         previous_end = sentences[first][0]
@@ -268,15 +282,37 @@ class SentenceView(Widget):
             start, end = sentences[index]
             if start > previous_end:
                 offsets.add(previous_end, self._text[previous_end:start])
-            offsets.add(start, self._text[start:end])
+            shown_end = start
+            for part_start, part_end in shown.get(index, [(start, end)]):
+                if part_start > shown_end:
+                    offsets.add_marker(f" … {part_start - shown_end:,} more characters … ")
+                offsets.add(part_start, self._text[part_start:part_end])
+                shown_end = part_end
             if reviewed[index - first]:
                 marks.append(offsets.display_length)
                 offsets.add_marker(REVIEWED_MARK)
             previous_end = end
-        shown = offsets.text
-        window = (offsets, shown, marks, wrap(shown, text_width))
+        text = offsets.text
+        window = (offsets, text, marks, wrap(text, text_width))
         self._window_cache = (key, window)
         return window
+
+    def _shown_parts(self, start: int, end: int) -> list[tuple[int, int]]:
+        """The parts of the huge sentence [start, end) to lay out: its start, its end and
+        the block around the word cursor (or the selection), merged, in text order."""
+        parts = [(start, start + SHOWN_EDGE), (end - SHOWN_EDGE, end)]
+        focus = self._state.cursor or self._state.selection
+        if focus is not None and start <= focus[0] < end:
+            block = (focus[0] - start) // FOCUS_BLOCK
+            parts.append((start + max(0, block - 1) * FOCUS_BLOCK,
+                          min(end, start + (block + 2) * FOCUS_BLOCK)))
+        merged: list[tuple[int, int]] = []
+        for part_start, part_end in sorted(parts):
+            if merged and part_start <= merged[-1][1]:
+                merged[-1] = (merged[-1][0], max(merged[-1][1], part_end))
+            else:
+                merged.append((part_start, part_end))
+        return merged
 
     def _annotation_spans(self, offsets: OffsetMap, window_start: int, window_end: int,
                           palette: Palette) -> list[Span]:
