@@ -50,8 +50,9 @@ def cmd_add(args: argparse.Namespace) -> int:
         raise UsageError("--id names one document; add the texts one at a time")
     for text_path in args.texts:
         added = add_document(folder, Path(text_path), document_id=args.id, title=args.title)
+        count = added.sentence_count
         print(f"added {added.document.id}: {added.document.length:,} characters, "
-              f"{added.sentence_count:,} sentences", file=sys.stderr)
+              f"{count:,} sentence{'' if count == 1 else 's'}", file=sys.stderr)
     return EXIT_OK
 
 
