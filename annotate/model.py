@@ -70,7 +70,7 @@ class Strict(BaseModel):
     the JSON Schema files: reading them from the source costs ~50 ms on every start.
     """
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
 
 class AttributeDef(Strict):
