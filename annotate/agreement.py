@@ -273,17 +273,8 @@ def _ordinal_distance(
     marginals: Mapping[Label, float], ordered_categories: Sequence[Label] | None
 ) -> Distance:
     """Krippendorff's ordinal metric, built from the pairable-value frequencies."""
-    if ordered_categories is None:
-        try:
-            order: list[Label] = sorted(marginals)  # type: ignore[type-var]
-        except TypeError as e:
-            raise ValueError("ordinal labels of mixed types need ordered_categories") from e
-    else:
-        order = list(ordered_categories)
-        unknown = set(marginals) - set(order)
-        if unknown:
-            raise ValueError(f"labels missing from ordered_categories: {sort_labels(unknown)}")
-    rank = {label: i for i, label in enumerate(order)}
+    rank = _ranks(set(marginals), ordered_categories, "ordinal labels")
+    order = sorted(rank, key=rank.__getitem__)
     cumulative = [0.0]
     for label in order:
         cumulative.append(cumulative[-1] + marginals.get(label, 0.0))
@@ -415,7 +406,7 @@ def cohen_kappa(
         observed = sum(units for (a, b), units in joint.items() if a != b) / n
         expected = 1 - sum(first[c] * second[c] for c in first) / (n * n)
     else:
-        rank = _ranks(set(first) | set(second), ordered_categories)
+        rank = _ranks(set(first) | set(second), ordered_categories, "weighted kappa labels")
         power = 1 if weights == "linear" else 2
         observed = sum(abs(rank[a] - rank[b]) ** power * u for (a, b), u in joint.items()) / n
         expected = sum(
@@ -428,12 +419,14 @@ def cohen_kappa(
     return Score(1 - observed / expected)
 
 
-def _ranks(labels: set[Label], ordered_categories: Sequence[Label] | None) -> dict[Label, int]:
+def _ranks(labels: set[Label], ordered_categories: Sequence[Label] | None,
+           what: str) -> dict[Label, int]:
+    """Each label's position: natural order, or ``ordered_categories`` (which must cover all)."""
     if ordered_categories is None:
         try:
             order: list[Label] = sorted(labels)  # type: ignore[type-var]
         except TypeError as e:
-            raise ValueError("weighted kappa on labels of mixed types needs an order") from e
+            raise ValueError(f"{what} of mixed types need ordered_categories") from e
     else:
         order = list(ordered_categories)
         unknown = labels - set(order)
