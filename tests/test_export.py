@@ -326,6 +326,45 @@ class TestW3C:
             assert text[position["end"]:].startswith(quote["suffix"])
 
 
+class TestW3CSchema:
+    SCHEMA = Path(__file__).parent.parent / "schemas" / "w3c-collection.schema.json"
+
+    def schema(self) -> dict[str, Any]:
+        import jsonschema
+
+        schema: dict[str, Any] = json.loads(self.SCHEMA.read_text(encoding="utf-8"))
+        jsonschema.Draft202012Validator.check_schema(schema)
+        return schema
+
+    def test_export_meets_the_web_annotation_requirements(self, folder: ProjectFolder) -> None:
+        """A W3C export validates against the Web Annotation Data Model's MUSTs we rely on."""
+        import jsonschema
+
+        data = json.loads(export_text(folder, "w3c"))
+        jsonschema.validate(data, self.schema(), format_checker=jsonschema.FormatChecker())
+
+    def test_sample_project_export_validates(self) -> None:
+        """The sample project's W3C export validates too (the file a user tries first)."""
+        import jsonschema
+
+        from annotate.storage import open_project
+
+        sample = open_project(Path(__file__).parent.parent / "sample_projects" /
+                              "industry-recovery")
+        data = json.loads(export_text(sample, "w3c"))
+        jsonschema.validate(data, self.schema(), format_checker=jsonschema.FormatChecker())
+        assert data["total"] == len(data["first"]["items"]) > 0
+
+    def test_schema_rejects_a_selector_without_exact(self, folder: ProjectFolder) -> None:
+        """The schema is not vacuous: a TextQuoteSelector without ``exact`` fails it."""
+        import jsonschema
+
+        data = json.loads(export_text(folder, "w3c"))
+        del data["first"]["items"][0]["target"]["selector"][0]["exact"]
+        with pytest.raises(jsonschema.ValidationError):
+            jsonschema.validate(data, self.schema())
+
+
 class TestOutput:
     def test_atomic_file_replaced_only_on_success(self, tmp_path: Path) -> None:
         """A failed export leaves the previous file unchanged and no temporary file behind."""
