@@ -31,5 +31,7 @@ def visible(text: str, *, keep_breaks: bool = False) -> str:
     recolour, move the cursor or rewrite the screen. Tabs and line breaks are escaped too
     unless ``keep_breaks`` is set, so one record stays on one line.
     """
+    if text.isprintable():  # nothing to escape is printable, so most text returns at once
+        return text
     pattern = _INVISIBLE if keep_breaks else _INVISIBLE_OR_BREAK
     return pattern.sub(_escape, text)
