@@ -150,23 +150,20 @@ def build_units(
         if documents is not None and document_id not in documents:
             continue
         done = [by_document.get(document_id, set()) for by_document in reviewed]
-        tagged = [by_document.get(document_id, {}) for by_document in per_file]
+        cells = [{index: (frozenset([a.tag for a in on]), tuple(on))
+                  for index, on in by_document.get(document_id, {}).items()}
+                 for by_document in per_file]
+        columns = list(zip(done, cells, strict=True))
+        empty = (no_tags, ())
+        missing = (None, ())
         times_reviewed = Counter(i for indices in done for i in indices if i < len(spans))
         for index in sorted(i for i, count in times_reviewed.items() if count >= 2):
             start, end = spans[index]
             units.append(Unit(document_id, index, start, end))
-            unit_codes: list[frozenset[str] | None] = []
-            unit_annotations: list[tuple[Annotation, ...]] = []
-            for indices, by_index in zip(done, tagged, strict=True):
-                on_unit = by_index.get(index) if index in indices else None
-                if on_unit:
-                    unit_codes.append(frozenset([a.tag for a in on_unit]))
-                    unit_annotations.append(tuple(on_unit))
-                else:
-                    unit_codes.append(no_tags if index in indices else None)
-                    unit_annotations.append(())
-            codes.append(tuple(unit_codes))
-            annotations.append(tuple(unit_annotations))
+            row = [cells_of.get(index, empty) if index in indices else missing
+                   for indices, cells_of in columns]
+            codes.append(tuple([cell[0] for cell in row]))
+            annotations.append(tuple([cell[1] for cell in row]))
     return UnitCodes(names, tuple(tags), tuple(units), tuple(codes), tuple(annotations))
 
 
