@@ -22,6 +22,7 @@ from annotate.errors import AnnotateError, FileProblem, ProblemList, ProjectFile
 from annotate.export import current_annotator_file, sentence_index
 from annotate.export_model import EXPORT_SCHEMA_VERSION, Export, ExportClaim, ExportReviewed
 from annotate.export_w3c import AnnotationShapeError, annotation_to_claim, collection_items
+from annotate.journal import journal_path
 from annotate.lock import AnnotatorLock, lock_path
 from annotate.model import Annotation, AnnotatorFile
 from annotate.storage import ProjectFolder, check_annotations, read_utf8
@@ -307,6 +308,9 @@ def _merge(folder: ProjectFolder, parsed: ParsedImport, claims: list[ImportedCla
             annotations=[*target.annotations, *(a for _, a in accepted)])
         folder.check_annotator_file(target_path, merged)
         folder.save_annotator(merged)
+        # The journal's edits are now in the file; replayed on the next open, a removal or an
+        # un-review in it could undo part of this import.
+        journal_path(folder.root, annotator).unlink(missing_ok=True)
     return report
 
 

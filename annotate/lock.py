@@ -89,7 +89,11 @@ class AnnotatorLock:
 
     def acquire(self) -> None:
         """Take the lock, taking over a stale one with a warning; LockedError if it is live."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as e:
+            raise LockedError(f"{self.path}: cannot create the lock file's folder: "
+                              f"{e.strerror or e}") from None
         for _ in range(20):
             if self._try_create() or self._try_take_over():
                 return

@@ -110,7 +110,9 @@ def add_document(folder: ProjectFolder, source: Path, *, document_id: str | None
                         sentences=f"{SENTENCES_DIR}/{document_id}.toml", length=len(text))
     sentence_file = SentenceFile(document=document_id, sha256=digest,
                                  method=project.segmentation.method, spans=spans)
-    atomic_write_bytes(folder.root / document.path, source.read_bytes())
+    # The copy is the text that was read and hashed (a second read could see another version);
+    # a byte-order mark, which the hash ignores, is not copied.
+    atomic_write_bytes(folder.root / document.path, text.encode("utf-8"))
     atomic_write_text(folder.root / document.sentences, sentences_to_toml(sentence_file))
     folder.project = project.model_copy(update={"documents": [*project.documents, document]})
     save_project(folder.root, folder.project)

@@ -268,3 +268,26 @@ class TestLock:
         with pytest.raises(AnnotateError):
             import_claims(folder, path, "target")
         assert not lock_path(folder.root, "target").exists()
+
+
+class TestJournal:
+    def test_import_is_not_undone_by_a_pending_journal(self, folder: ProjectFolder,
+                                                       tmp_path: Path) -> None:
+        """A crashed session's journal that removed a claim cannot undo its re-import."""
+        from annotate.journal import (
+            RemoveAnnotation,
+            encode_header,
+            encode_record,
+            journal_path,
+        )
+        from annotate.session import EditSession
+
+        path = export_file(folder, tmp_path / "claims.json", "json")
+        removed = folder.load_annotator("maria").annotations[0].id
+        journal = journal_path(folder.root, "maria")
+        journal.write_bytes(encode_header(folder.project.id, "maria")
+                            + encode_record([RemoveAnnotation(removed)]))
+        report = import_claims(folder, path, "maria", source="maria")
+        assert report.added == 1
+        session = EditSession(folder, "maria", read_only=True)
+        assert session.get(removed) is not None
