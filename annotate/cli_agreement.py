@@ -95,6 +95,12 @@ def _load(folder: ProjectFolder, path: Path) -> AnnotatorFile:
 
     if not path.is_file():
         raise UsageError(f"{path}: no such annotator file")
+    if path.resolve() == folder.annotator_path(path.stem).resolve():
+        from annotate.export import current_annotator_file
+
+        # the project's own file: include edits still in its journal, as export does
+        annotator_file, _ = current_annotator_file(folder, path.stem)
+        return folder.check_annotator_file(path, annotator_file)
     return folder.check_annotator_file(path, load_annotator_file(path))
 
 
@@ -165,7 +171,9 @@ def cmd_agreement(args: argparse.Namespace) -> int:
 
     folder = open_project(args.project)
     names = folder.annotator_names()
-    files = [folder.load_annotator(name) for name in names]
+    from annotate.export import current_annotator_file
+
+    files = [current_annotator_file(folder, name)[0] for name in names]
     document_ids = _document_ids(folder, args.document)
     sentences = {d: folder.sentences(d) for d in document_ids}
     report = agreement_report(

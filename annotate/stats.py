@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from annotate.export import current_annotator_file
 from annotate.storage import open_project
 
 
@@ -73,7 +74,7 @@ def project_stats(root: Path) -> ProjectStats:
                                              document.length,
                                              len(folder.sentences(document.id))))
     for name in folder.annotator_names():
-        annotator_file = folder.load_annotator(name, check_texts=False)
+        annotator_file, _ = current_annotator_file(folder, name)  # journal edits included
         tags = Counter(a.tag for a in annotator_file.annotations)
         by_document = {doc: len(ix) for doc, ix in annotator_file.reviewed.items()}
         stats.annotators.append(AnnotatorStats(

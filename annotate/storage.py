@@ -485,12 +485,18 @@ class ProjectFolder:
         return self.root / ANNOTATIONS_DIR / f"{annotator}.toml"
 
     def annotator_names(self) -> list[str]:
-        """Names of annotators with a file in the project, sorted."""
+        """Names of annotators with a file in the project, or whose only work so far is in an
+        edit journal (a session that crashed before its first save), sorted."""
         folder = self.root / ANNOTATIONS_DIR
         if not folder.is_dir():
             return []
-        return sorted(p.stem for p in folder.glob("*.toml")
-                      if not p.name.startswith(".") and CONFLICT_MARK not in p.name)
+        names = {p.stem for p in folder.glob("*.toml")
+                 if not p.name.startswith(".") and CONFLICT_MARK not in p.name}
+        for journal in folder.glob(".*.journal"):
+            name = journal.name[1:-len(".journal")]
+            if annotator_name_problem(name) is None:
+                names.add(name)
+        return sorted(names)
 
     def load_annotator(self, annotator: str, *, check_texts: bool = True) -> AnnotatorFile:
         """Load an annotator's file (empty if there is none), checked against the project."""

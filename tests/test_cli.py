@@ -169,3 +169,17 @@ class TestSampleCorpus:
         assert main(["init", str(project)]) == 0
         assert main(["add", str(project), str(CORPUS)]) == 0
         assert main(["validate", str(project)]) == 0
+
+
+class TestPendingJournal:
+    def test_stats_counts_edits_still_in_the_journal(self, small_project,  # type: ignore[no-untyped-def]
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+        """After a crash, stats already shows the edits the journal kept, as export does."""
+        from annotate.journal import SetReviewed, encode_header, encode_record, journal_path
+
+        journal_path(small_project.root, "maria").write_bytes(
+            encode_header(small_project.project.id, "maria")
+            + encode_record([SetReviewed("doc", 1, True)]))
+        assert main(["stats", str(small_project.root), "--json"]) == 0
+        annotators = json.loads(capsys.readouterr().out)["annotators"]
+        assert annotators[0]["name"] == "maria" and annotators[0]["reviewed"] == 1
