@@ -18,6 +18,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from annotate.anchoring import context_around, find_quote
 from annotate.errors import AnnotateError, FileProblem, ProblemList, ProjectFileError, UsageError
 from annotate.export import current_annotator_file, sentence_index
 from annotate.export_model import EXPORT_SCHEMA_VERSION, Export, ExportClaim, ExportReviewed
@@ -28,7 +29,6 @@ from annotate.model import Annotation, AnnotatorFile
 from annotate.storage import ProjectFolder, check_annotations, read_utf8
 from annotate.storage import validate_model as _validate
 
-CONTEXT_CHARS = 32
 """Code points of prefix and suffix recorded around a re-anchored quote."""
 
 _W3C_FIELDS = {"start": "target.selector.start", "end": "target.selector.end",
@@ -161,23 +161,6 @@ def _read_w3c(path: Path, data: Any) -> ParsedImport:
     return ParsedImport(path, "w3c", claims, reviewed, project_id)
 
 
-def reanchor(text: str, quote: str, prefix: str, suffix: str, old_start: int) -> int | None:
-    """Start of the occurrence of ``quote`` whose context matches best, nearest ``old_start``."""
-    if not quote:
-        return None
-    best: tuple[int, int] | None = None
-    best_start = None
-    position = text.find(quote)
-    while position != -1:
-        end = position + len(quote)
-        context = (text.endswith(prefix, 0, position) + text.startswith(suffix, end))
-        key = (-context, abs(position - old_start))
-        if best is None or key < best:
-            best, best_start = key, position
-        position = text.find(quote, position + 1)
-    return best_start
-
-
 @dataclass
 class ImportReport:
     """What an import did, and every claim it moved or left out."""
@@ -247,6 +230,7 @@ def _merge(folder: ProjectFolder, parsed: ParsedImport, claims: list[ImportedCla
                                "text")
     problems: list[AnnotateError] = []
     existing = {a.id: a for a in target.annotations}
+    bounds: dict[str, tuple[Sequence[int], Sequence[int]]] = {}  # sentence starts, ends
     accepted: list[tuple[ImportedClaim, Annotation]] = []
     reviewed: dict[str, set[int]] = {d: set(ix) for d, ix in target.reviewed.items()}
     marks: list[tuple[str, int]] = []
@@ -273,7 +257,9 @@ def _merge(folder: ProjectFolder, parsed: ParsedImport, claims: list[ImportedCla
                 "content; not imported (existing claims are never overwritten)"))
             continue
         if claim.reviewed and not annotation.orphaned:
-            index = sentence_index(*_bounds(folder, claim.document), annotation.start)
+            if claim.document not in bounds:
+                bounds[claim.document] = _bounds(folder, claim.document)
+            index = sentence_index(*bounds[claim.document], annotation.start)
             if index is not None:
                 marks.append((claim.document, index))
         if old is not None:
@@ -325,23 +311,24 @@ def _anchor(folder: ProjectFolder, path: Path, item: ImportedClaim, report: Impo
     claim = item.claim
     text = folder.text(claim.document)
     start, end, prefix, suffix = claim.start, claim.end, claim.prefix, claim.suffix
+    quote = claim.quote
     if not claim.orphaned and text[start:end] != claim.quote:
-        found = reanchor(text, claim.quote, claim.prefix, claim.suffix, claim.start)
+        found = find_quote(text, claim.quote, claim.prefix, claim.suffix, claim.start)
         if found is None:
             shown = claim.quote if len(claim.quote) <= 40 else claim.quote[:39] + "…"
             problems.append(AnnotateError(
                 f"{path}: {item.where}: quote {shown!r} of claim {claim.id!r} is no longer in "
                 f"document {claim.document!r}; not imported"))
             return None
-        start, end = found, found + len(claim.quote)
-        prefix = text[max(0, start - CONTEXT_CHARS):start]
-        suffix = text[end:end + CONTEXT_CHARS]
+        start, end, _ = found
+        quote = text[start:end]  # the same words; their spacing may differ in the new text
+        prefix, suffix = context_around(text, start, end)
         report.moved += 1
         report.messages.append(f"re-anchored claim {claim.id!r} in {claim.document!r}: "
                                f"[{claim.start}, {claim.end}) -> [{start}, {end})")
     try:
         return Annotation(id=claim.id, document=claim.document, start=start, end=end,
-                          quote=claim.quote, prefix=prefix, suffix=suffix, tag=claim.tag,
+                          quote=quote, prefix=prefix, suffix=suffix, tag=claim.tag,
                           subtype=claim.subtype, attributes=claim.attributes, note=claim.note,
                           orphaned=claim.orphaned, created=claim.created,
                           modified=claim.modified)

@@ -12,9 +12,10 @@ from typing import Any
 import pytest
 from export_project import TEXTS, build_project
 
+from annotate.anchoring import find_quote
 from annotate.errors import AnnotateError, FileProblem, LockedError, ProblemList, UsageError
 from annotate.export import ExportSelection, plan_export, write_export
-from annotate.importing import import_claims, read_import_file, reanchor
+from annotate.importing import import_claims, read_import_file
 from annotate.lock import AnnotatorLock, lock_path
 from annotate.storage import (
     ProjectFolder,
@@ -178,9 +179,9 @@ class TestReanchoring:
     def test_nearest_occurrence_with_matching_context_wins(self) -> None:
         """Of several occurrences, the one whose prefix and suffix match is chosen first."""
         text = "a cat. the cat sat. a cat."
-        assert reanchor(text, "cat", "the ", " sat", 24) == 11
-        assert reanchor(text, "cat", "", "", 22) == 22
-        assert reanchor(text, "dog", "", "", 0) is None
+        assert find_quote(text, "cat", "the ", " sat", 24) == (11, 14, True)
+        assert find_quote(text, "cat", "", "", 22) == (22, 25, True)
+        assert find_quote(text, "dog", "", "", 0) is None
 
 
 class TestBadFiles:
