@@ -168,6 +168,22 @@ class TagDef(Strict):
         """Return the attribute definition with this id, if the tag has one."""
         return next((a for a in self.attributes if a.id == attribute_id), None)
 
+    def subtype_problem(self, subtype: str | None) -> str | None:
+        """Say why ``subtype`` is not allowed on this tag, or return None."""
+        if subtype is None or any(s.id == subtype for s in self.subtypes):
+            return None
+        known = ", ".join(s.id for s in self.subtypes) or "(none)"
+        return f"tag {self.id!r} has no subtype {subtype!r}; known: {known}"
+
+    def attribute_problem(self, name: str, value: object) -> str | None:
+        """Say why attribute ``name`` = ``value`` is not allowed on this tag, or return None."""
+        definition = self.attribute(name)
+        if definition is None:
+            known = ", ".join(a.id for a in self.attributes) or "(none)"
+            return f"tag {self.id!r} has no attribute {name!r}; known: {known}"
+        problem = definition.value_problem(value)
+        return None if problem is None else f"attribute {name!r} of tag {self.id!r}: {problem}"
+
 
 class SegmentationSettings(Strict):
     """How documents are split into sentences when they are added."""

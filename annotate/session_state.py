@@ -157,21 +157,15 @@ def _run_edge(indices: list[int], position: int, *, backwards: bool) -> int:
 
 def check_subtype(tag: TagDef, subtype: str | None) -> None:
     """Raise AnnotateError unless ``subtype`` is None or one of the tag's subtypes."""
-    if subtype is not None and subtype not in {s.id for s in tag.subtypes}:
-        known = ", ".join(s.id for s in tag.subtypes) or "(none)"
-        raise AnnotateError(f"tag {tag.id!r} has no subtype {subtype!r}; known: {known}",
-                            "Unknown subtype")
+    problem = tag.subtype_problem(subtype)
+    if problem is not None:
+        raise AnnotateError(problem, "Unknown subtype")
 
 
 def check_attributes(tag: TagDef, attributes: dict[str, AttributeValue]) -> None:
     """Raise AnnotateError on the first attribute the tag does not define or would reject."""
     for name, value in attributes.items():
-        definition = tag.attribute(name)
-        if definition is None:
-            known = ", ".join(a.id for a in tag.attributes) or "(none)"
-            raise AnnotateError(f"tag {tag.id!r} has no attribute {name!r}; known: {known}",
-                                "Unknown attribute")
-        problem = definition.value_problem(value)
+        problem = tag.attribute_problem(name, value)
         if problem is not None:
-            raise AnnotateError(f"attribute {name!r} of tag {tag.id!r}: {problem}",
-                                "Invalid attribute")
+            title = "Unknown attribute" if tag.attribute(name) is None else "Invalid attribute"
+            raise AnnotateError(problem, title)

@@ -153,6 +153,18 @@ class TestProjectAndTags:
         with pytest.raises(ValidationError, match="key"):
             TagDef(id="x", key=key, label="X")
 
+    def test_tag_words_its_own_problems(self) -> None:
+        """A tag says why a subtype or attribute value does not fit it, naming what does."""
+        figure = default_tags()[1]
+        assert figure.subtype_problem(None) is None
+        assert figure.subtype_problem("statistical") is None
+        assert figure.subtype_problem("direct") == (
+            "tag 'figure' has no subtype 'direct'; known: statistical, temporal, comparison, "
+            "interval")
+        assert figure.attribute_problem("value", 8.3) is None
+        assert "has no attribute 'speaker'" in (figure.attribute_problem("speaker", "x") or "")
+        assert "expected a number" in (figure.attribute_problem("value", "many") or "")
+
     def test_tag_key_is_one_character(self) -> None:
         """Keys toggle tags in the TUI, so they are a single character."""
         with pytest.raises(ValidationError):
