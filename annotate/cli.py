@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import sys
@@ -219,6 +220,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help(sys.stderr)
         return EXIT_BAD_INPUT
     handler: Handler = args.func
+    if args.command not in ("open", "demo"):
+        # Batch commands build and drop many short-lived, acyclic objects; collecting less
+        # often saves a fifth of a large export or comparison. The UI tunes its own.
+        gc.set_threshold(50_000, 20, 20)
     try:
         return handler(args)
     except AnnotateError as error:
