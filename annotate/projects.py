@@ -131,15 +131,6 @@ class ValidationReport:
     annotations: int = 0
 
 
-def _text_changed(folder: ProjectFolder, document: Document) -> bool:
-    """Whether the document's text is readable but differs from the recorded SHA-256."""
-    try:
-        text = read_utf8(folder.root / document.path, DocumentError)
-    except DocumentError:
-        return False
-    return sha256_text(text) != document.sha256
-
-
 def changed_document_problem(folder: ProjectFolder, document_id: str,
                              error: DocumentError) -> DocumentError:
     """The changed-text error with a dry run of re-anchoring appended, one line per file."""
@@ -166,7 +157,9 @@ def validate_project(root: Path) -> ValidationReport:
             texts[document.id] = folder.text(document.id)
             sentence_counts[document.id] = len(folder.sentences(document.id))
         except DocumentError as e:
-            if _text_changed(folder, document):
+            from annotate.reanchor import text_changed
+
+            if text_changed(folder, document):
                 report.changed_documents.append(document.id)
                 e = changed_document_problem(folder, document.id, e)
             report.problems.append(e)

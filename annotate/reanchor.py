@@ -108,17 +108,18 @@ class AppliedChange:
 
 # --- detecting and planning ------------------------------------------------------------------
 
+def text_changed(folder: ProjectFolder, document: Document) -> bool:
+    """Whether the document's text is readable but differs from the recorded SHA-256."""
+    try:
+        text = read_utf8(folder.root / document.path, DocumentError)
+    except DocumentError:
+        return False
+    return sha256_text(text) != document.sha256
+
+
 def changed_document_ids(folder: ProjectFolder) -> list[str]:
     """Ids of documents whose text no longer has the recorded SHA-256 (unreadable ones aside)."""
-    changed = []
-    for document in folder.project.documents:
-        try:
-            text = read_utf8(folder.root / document.path, DocumentError)
-        except DocumentError:
-            continue
-        if sha256_text(text) != document.sha256:
-            changed.append(document.id)
-    return changed
+    return [d.id for d in folder.project.documents if text_changed(folder, d)]
 
 
 def old_text_from_git(root: Path, document: Document) -> tuple[str, str] | None:
