@@ -126,12 +126,13 @@ def sentence_index(starts: Sequence[int], ends: Sequence[int], offset: int) -> i
 def iter_claims(plan: ExportPlan) -> Iterator[dict[str, Any]]:
     """Claim records in export order: annotator, document in project order, start, end, id.
 
+    ``created`` and ``modified`` are datetimes; ``with_text_times`` turns them into text.
+
     An orphaned annotation has no sentence (``sentence_index`` and ``sentence_text`` are None,
     ``reviewed`` is false), so ``reviewed_only`` leaves it out.
     """
     folder = plan.folder
     tag_labels = {t.id: t.label for t in folder.project.tags}
-    times: dict[datetime, str] = {}
     plan.reviewed.clear()
     plan.warnings.clear()
     for annotator in plan.annotators:
@@ -155,7 +156,7 @@ def iter_claims(plan: ExportPlan) -> Iterator[dict[str, Any]]:
             starts = [s for s, _ in spans]
             ends = [e for _, e in spans]
             sentence_texts: dict[int | None, str | None] = {None: None}
-            annotations.sort(key=lambda a: (a.start, a.end, a.id))
+            annotations.sort(key=Annotation.sort_key)  # one document: start, end, id
             for annotation in annotations:
                 # an orphan's offsets refer to an older text, so no sentence can be named
                 index = (None if annotation.orphaned
@@ -164,11 +165,7 @@ def iter_claims(plan: ExportPlan) -> Iterator[dict[str, Any]]:
                     continue
                 if index not in sentence_texts:
                     sentence_texts[index] = text[slice(*spans[index])]  # type: ignore[index]
-                created, modified = annotation.created, annotation.modified
-                if created not in times:
-                    times[created] = iso_time(created)
-                if modified not in times:
-                    times[modified] = iso_time(modified)
+                attributes = annotation.attributes
                 yield {
                     "id": annotation.id,
                     "annotator": annotator,
@@ -183,13 +180,23 @@ def iter_claims(plan: ExportPlan) -> Iterator[dict[str, Any]]:
                     "tag": annotation.tag,
                     "tag_label": tag_labels.get(annotation.tag, annotation.tag),
                     "subtype": annotation.subtype,
-                    "attributes": dict(sorted(annotation.attributes.items())),
+                    "attributes": (dict(sorted(attributes.items())) if len(attributes) > 1
+                                   else dict(attributes)),
                     "note": annotation.note,
-                    "created": times[created],
-                    "modified": times[modified],
+                    "created": annotation.created,
+                    "modified": annotation.modified,
                     "reviewed": index in reviewed,
                     "orphaned": annotation.orphaned,
                 }
+
+
+def with_text_times(claims: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+    """Claims with ``created`` and ``modified`` as ISO 8601 text, for writers other than
+    pydantic's ``to_json`` (which writes a datetime the same way, in Rust)."""
+    for claim in claims:
+        claim["created"] = iso_time(claim["created"])
+        claim["modified"] = iso_time(claim["modified"])
+        yield claim
 
 
 def export_header(plan: ExportPlan, now: datetime) -> dict[str, Any]:
@@ -212,8 +219,12 @@ def _pretty(value: Any, indent: str) -> str:
 def _write_items(out: TextIO, items: Iterable[Any], indent: str, batch: int = 500) -> int:
     """Write the elements of a JSON array, pretty-printed at ``indent``; return how many.
 
-    Elements are serialised in batches, which is several times faster than one by one.
+    Elements are serialised in batches, which is several times faster than one by one; each
+    batch is nested in lists so that ``to_json`` indents it as deep as the array.
     """
+    depth = len(indent) // 2 - 1
+    opening = "".join("  " * level + "[\n" for level in range(depth + 1))
+    closing = "".join("\n" + "  " * level + "]" for level in reversed(range(depth + 1)))
     count = 0
     chunk: list[Any] = []
     for item in itertools.chain(items, [_END]):
@@ -223,9 +234,11 @@ def _write_items(out: TextIO, items: Iterable[Any], indent: str, batch: int = 50
                 continue
         if not chunk:
             break
-        body = to_json(chunk, indent=2).decode("utf-8")[2:-2]
-        out.write(("," if count else "") + "\n" + indent[:-2]
-                  + body.replace("\n", "\n" + indent[:-2]))
+        nested: list[Any] = chunk
+        for _ in range(depth):
+            nested = [nested]
+        body = to_json(nested, indent=2).decode("utf-8")
+        out.write(("," if count else "") + "\n" + body[len(opening):-len(closing)])
         count += len(chunk)
         chunk = []
     out.write("\n" + indent[:-2] + "]" if count else "]")
@@ -250,7 +263,7 @@ def write_json(out: TextIO, plan: ExportPlan, now: datetime) -> int:
 def write_jsonl(out: TextIO, plan: ExportPlan) -> int:
     """Write one claim per line; return the number of claims."""
     count = 0
-    for claim in iter_claims(plan):
+    for claim in with_text_times(iter_claims(plan)):
         out.write(json.dumps(claim, ensure_ascii=False) + "\n")
         count += 1
     return count
@@ -278,7 +291,7 @@ def write_csv(out: TextIO, plan: ExportPlan, *, excel: bool = False) -> int:
     count = 0
     with tempfile.SpooledTemporaryFile(max_size=8 * 2**20, mode="w+", encoding="utf-8",
                                        newline="") as spool:
-        for claim in iter_claims(plan):
+        for claim in with_text_times(iter_claims(plan)):
             attribute_names.update(claim["attributes"])
             spool.write(json.dumps([[claim[f] for f in CSV_FIELDS], claim["attributes"]],
                                    ensure_ascii=False) + "\n")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import gc
 import hashlib
 import os
@@ -16,7 +17,7 @@ from pathlib import Path
 from typing import IO, Any, TypeVar
 
 import tomli_w
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from annotate.errors import (
     AnnotateError,
@@ -35,7 +36,7 @@ from annotate.model import (
     annotator_name_problem,
     compress_sentence_runs,
 )
-from annotate.toml_fast import dumps_annotator_data, loads_annotator_data
+from annotate.toml_fast import annotations_json, dumps_annotator_data, loads_annotator_data
 
 PROJECT_FILE = "project.toml"
 ANNOTATIONS_DIR = "annotations"
@@ -349,15 +350,46 @@ def _no_cycle_collection() -> Iterator[None]:
             gc.enable()
 
 
+@functools.cache
+def _annotation_list() -> TypeAdapter[list[Annotation]]:
+    return TypeAdapter(list[Annotation])
+
+
+def load_written_annotator_file(path: Path, text: str) -> AnnotatorFile | None:
+    """The file, read the fast way, if it is exactly as this tool writes it and valid; None
+    sends it down the general path, which also words any error."""
+    split = annotations_json(text.encode())
+    if split is None:
+        return None
+    head = loads_annotator_data(split[0].decode())
+    if head is None or "annotations" in head:
+        return None
+    _check_version(path, head)
+    try:
+        annotations = _annotation_list().validate_json(split[1])
+        return AnnotatorFile.model_validate({**head, "annotations": annotations})
+    except ValidationError:
+        return None
+
+
+def parse_annotator_file(path: Path, text: str) -> AnnotatorFile:
+    """Parse and validate an annotator file's text by the general path, which reads any TOML
+    and words every error with its line and field."""
+    raw = loads_annotator_data(text)
+    if raw is None:  # not in the subset the tool writes: let tomllib parse and report
+        raw = parse_toml(path, text)
+    _check_version(path, raw)
+    return validate_model(AnnotatorFile, path, text, raw)
+
+
 def load_annotator_file(path: Path) -> AnnotatorFile:
     """Read one annotator file, checking only its own structure (see ``check_annotations``)."""
     text = read_utf8(path, ProjectFileError)
     with _no_cycle_collection():
-        raw = loads_annotator_data(text)
-        if raw is None:  # not in the subset the tool writes: let tomllib parse and report
-            raw = parse_toml(path, text)
-        _check_version(path, raw)
-        return validate_model(AnnotatorFile, path, text, raw)
+        annotator_file = load_written_annotator_file(path, text)
+        if annotator_file is None:
+            annotator_file = parse_annotator_file(path, text)
+        return annotator_file
 
 
 def check_annotations(

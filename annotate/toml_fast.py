@@ -5,6 +5,11 @@ parser and tomli-w take about half a second each way for 10k annotations. The wr
 emits plain TOML (one key a line, JSON-compatible string escapes); the reader accepts exactly
 that subset and returns None for anything else, so hand-edited files still go through
 ``tomllib`` and get its precise error messages. Both are checked against tomllib in tests.
+
+For the ``[[annotations]]`` part, ``annotations_json`` goes further: once one regular expression
+has checked that the blocks are exactly what the writer makes, it rewrites them as a JSON array
+with a few byte replacements, so pydantic parses and validates them in one pass without a
+Python object per TOML value. On that checked subset TOML and JSON read every value the same.
 """
 
 from __future__ import annotations
@@ -158,3 +163,67 @@ def _loads(text: str) -> dict[str, Any]:
             raise _NotCanonical
         current[key] = _parse_value(raw)
     return root
+
+
+# --- the annotations as JSON --------------------------------------------------------------------
+
+# A basic string with only the escapes TOML and JSON read alike (no surrogate \u escapes,
+# which JSON would pair up and TOML refuses); no raw control characters or DEL, as in TOML.
+_J_STRING = (rb'"[^"\\\x00-\x1f\x7f]*+(?:\\(?:["\\bfnrt]|u(?![dD][89a-fA-F])[0-9a-fA-F]{4})'
+             rb'[^"\\\x00-\x1f\x7f]*+)*+"')
+_J_INTEGER = rb"-?(?:0|[1-9][0-9]{0,18})"  # no +, _ or leading zeros; 64 bits and a little more
+_J_SCALAR = (rb"(?:" + _J_STRING + rb"|" + _J_INTEGER +
+             rb"(?:\.[0-9]+)?(?:[eE][+-]?[0-9]{1,3})?|true|false)")
+_J_DATETIME = (rb"[0-9]{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])T"
+               rb"(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\.[0-9]{1,6})?"
+               rb"(?:Z|[+-](?:[01][0-9]|2[0-3]):[0-5][0-9])")
+# One [[annotations]] block as ``annotation_dict`` orders it, optional keys in their places.
+_J_BLOCK = (
+    rb"\[\[annotations\]\]\nid = {S}\ndocument = {S}\nstart = {I}\nend = {I}\ntag = {S}\n"
+    rb"(?:subtype = {S}\n)?quote = {S}\n(?:prefix = {S}\n)?(?:suffix = {S}\n)?(?:note = {S}\n)?"
+    rb"(?:orphaned = true\n)?created = {D}\nmodified = {D}\n"
+    rb"(?:\n\[annotations\.attributes\]\n(?:[a-z][a-z0-9_]*+ = {V}\n)++)?"
+).replace(b"{S}", _J_STRING).replace(b"{I}", _J_INTEGER).replace(b"{D}", _J_DATETIME).replace(
+    b"{V}", _J_SCALAR)
+_J_BLOCKS = re.compile(_J_BLOCK + rb"(?:\n" + _J_BLOCK + rb")*+")
+_J_ATTRIBUTES = re.compile(
+    rb"\n\n\[annotations\.attributes\]\n((?:[^\n]*+\n)+?)(?=\n\[\[annotations\]\]\n|\Z)")
+_J_KEYS = [(b"\n" + key + b" = ", b',"' + key + b'":') for key in (
+    b"document", b"start", b"end", b"tag", b"subtype", b"quote", b"prefix", b"suffix",
+    b"note", b"orphaned")]
+
+
+def _attributes_json(match: re.Match[bytes]) -> bytes:
+    """An [annotations.attributes] table as the JSON that ends its annotation's object."""
+    members: dict[bytes, bytes] = {}
+    for line in match[1].splitlines():
+        key, _, value = line.partition(b" = ")
+        if key in members:
+            raise _NotCanonical  # a duplicate key, which TOML refuses
+        members[key] = b'"' + key + b'":' + value
+    # the leading quote closes the ``modified`` string before it
+    return b'","attributes":{' + b",".join(members.values()) + b"}}"
+
+
+def annotations_json(data: bytes) -> tuple[bytes, bytes] | None:
+    """Split an annotator file into its head (the lines before the first ``[[annotations]]``)
+    and its annotations as a JSON array, or None when the annotations are not exactly as
+    ``dumps_annotator_data`` writes them. Datetimes become RFC 3339 strings."""
+    cut = data.find(b"\n[[annotations]]\n")
+    if cut < 0:
+        return data, b"[]"
+    head, body = data[:cut + 1], data[cut + 1:]
+    if not _J_BLOCKS.fullmatch(body):
+        return None
+    try:
+        body = _J_ATTRIBUTES.sub(_attributes_json, body)
+    except _NotCanonical:
+        return None
+    body = (body.replace(b"\n\n[[annotations]]\nid = ", b'"},{"id":')  # after a datetime
+                .replace(b"\n[[annotations]]\nid = ", b',{"id":')  # after attributes' }}
+                .replace(b"[[annotations]]\nid = ", b'[{"id":', 1))
+    for old, new in _J_KEYS:
+        body = body.replace(old, new)
+    body = body.replace(b"\ncreated = ", b',"created":"').replace(b"\nmodified = ",
+                                                                  b'","modified":"')
+    return head, (body[:-1] + b'"}]' if body.endswith(b"\n") else body + b"]")

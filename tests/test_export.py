@@ -6,18 +6,20 @@ import csv
 import io
 import json
 import os
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
 import jsonschema
 import pytest
 from export_project import PROJECT_ID, TEXTS, build_project
+from pydantic_core import TzInfo, to_json
 
 from annotate.errors import AnnotateError, SaveError, UsageError
 from annotate.export import (
     CSV_FIELDS,
     ExportSelection,
+    iso_time,
     open_output,
     plan_export,
     sentence_index,
@@ -229,6 +231,22 @@ class TestSchema:
         del data["claims"][0]["quote"]
         with pytest.raises(jsonschema.ValidationError):
             jsonschema.validate(data, export_schema())
+
+
+class TestTimes:
+    @pytest.mark.parametrize("moment", [
+        datetime(2024, 5, 1, 9, 0, tzinfo=UTC),
+        datetime(2024, 5, 1, 9, 0, 0, 5, tzinfo=UTC),
+        datetime(2024, 5, 1, 9, 0, 0, 120_000, tzinfo=TzInfo(0)),  # as pydantic reads JSON
+        datetime(2024, 5, 1, 9, 0),
+        datetime(2024, 5, 1, 9, 0, tzinfo=timezone(timedelta(hours=2))),
+        datetime(2024, 5, 1, 9, 0, tzinfo=timezone(timedelta(hours=-5, minutes=-30))),
+    ])
+    def test_every_writer_writes_a_time_alike(self, moment: datetime) -> None:
+        """JSON and W3C leave times to pydantic's to_json, JSONL and CSV use iso_time: both
+        give the same text for every time an annotator file can hold (TOML offsets are whole
+        minutes)."""
+        assert to_json(moment).decode() == json.dumps(iso_time(moment))
 
 
 class TestJsonLines:

@@ -23,7 +23,9 @@ from annotate.storage import (
     atomic_write_text,
     load_annotator_file,
     load_model,
+    load_written_annotator_file,
     open_project,
+    parse_annotator_file,
     project_to_toml,
     save_annotator_file,
 )
@@ -41,7 +43,8 @@ attribute_values = st.one_of(
 def annotations(draw: st.DrawFn) -> Annotation:
     start = draw(st.integers(0, 10_000))
     quote = draw(st.text(min_size=1, max_size=20).filter(lambda s: "\ud800" not in s))
-    created = NOW + timedelta(seconds=draw(st.integers(0, 10**8)))
+    created = NOW + timedelta(seconds=draw(st.integers(0, 10**8)),
+                              microseconds=draw(st.sampled_from([0, 1, 120_000, 999_999])))
     return Annotation(
         id=draw(st.from_regex(r"[a-z0-9]{1,12}", fullmatch=True)),
         document=draw(st.sampled_from(["doc", "other-doc"])),
@@ -51,7 +54,8 @@ def annotations(draw: st.DrawFn) -> Annotation:
         subtype=draw(st.one_of(st.none(), st.sampled_from(["direct", "statistical"]))),
         attributes=draw(st.dictionaries(st.from_regex(r"[a-z][a-z0-9_]{0,8}", fullmatch=True),
                                         attribute_values, max_size=4)),
-        note=draw(text_strategy), created=created, modified=created)
+        note=draw(text_strategy), orphaned=draw(st.booleans()), created=created,
+        modified=created + timedelta(days=draw(st.integers(0, 3))))
 
 
 @st.composite
@@ -143,6 +147,59 @@ class TestAtomicWrite:
         with pytest.raises(SaveError, match="UTF-8"):
             atomic_write_text(tmp_path / "f.toml", "bad \ud800")
         assert not (tmp_path / "f.toml").exists()
+
+
+class TestFastRead:
+    @settings(max_examples=150, deadline=None)
+    @given(original=annotator_files())
+    def test_fast_path_reads_what_the_general_path_reads(self, original: AnnotatorFile) -> None:
+        """Every file the tool writes takes the fast path and gives the general path's model."""
+        text = annotator_file_to_toml(original)
+        fast = load_written_annotator_file(Path("maria.toml"), text)
+        assert fast is not None
+        assert fast == parse_annotator_file(Path("maria.toml"), text)
+
+    @pytest.mark.parametrize("change, field, message", [
+        (("end = 5", "end = 2"), "annotations[0]", "the span [0, 2) has 2"),
+        (('id = "a2"', 'id = "a1"'), None, "'a1' is used twice"),
+        (('tag = "figure"', 'tag = ""'), None, None),  # valid here; the project check refuses it
+        (("value = 7", "value = 99999999999999999999"), "annotations[0].attributes",
+         "too large for a 64-bit integer"),
+    ])
+    def test_written_file_with_a_bad_value_gets_the_general_error(
+            self, tmp_path: Path, change: tuple[str, str], field: str | None,
+            message: str | None) -> None:
+        """A file shaped as the tool writes it but holding a bad value is refused with the
+        general path's message, field and line."""
+        first = Annotation(id="a1", document="doc", start=0, end=5, quote="Hello", tag="figure",
+                           attributes={"value": 7}, created=NOW, modified=NOW)
+        second = first.model_copy(update={"id": "a2", "start": 10, "end": 15})
+        text = annotator_file_to_toml(AnnotatorFile(annotator="maria", project=PROJECT_ID,
+                                                     annotations=[first, second]))
+        path = tmp_path / "maria.toml"
+        path.write_text(text.replace(*change, 1), encoding="utf-8")
+        if message is None:
+            assert load_annotator_file(path).annotations[0].tag == ""
+            return
+        with pytest.raises(ProjectFileError) as fast_error:
+            load_annotator_file(path)
+        with pytest.raises(ProjectFileError) as general_error:
+            parse_annotator_file(path, path.read_text(encoding="utf-8"))
+        assert str(fast_error.value) == str(general_error.value)
+        assert fast_error.value.field == field and message in str(fast_error.value)
+        assert (fast_error.value.line is not None) == (field is not None)
+
+    def test_newer_version_is_refused_on_the_fast_path(self, tmp_path: Path) -> None:
+        """A file from a newer version is refused even when its annotations look familiar."""
+        annotation = Annotation(id="a1", document="doc", start=0, end=5, quote="Hello",
+                                tag="figure", created=NOW, modified=NOW)
+        text = annotator_file_to_toml(AnnotatorFile(annotator="maria", project=PROJECT_ID,
+                                                    annotations=[annotation]))
+        path = tmp_path / "maria.toml"
+        path.write_text(text.replace("schema_version = 1", "schema_version = 7"),
+                        encoding="utf-8")
+        with pytest.raises(NewerVersionError, match="schema_version 7"):
+            load_annotator_file(path)
 
 
 class TestBadInput:
