@@ -12,7 +12,6 @@ import csv
 import itertools
 import json
 import sys
-import tempfile
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -261,10 +260,10 @@ def write_json(out: TextIO, plan: ExportPlan, now: datetime) -> int:
 
 
 def write_jsonl(out: TextIO, plan: ExportPlan) -> int:
-    """Write one claim per line; return the number of claims."""
+    """Write one claim per line, as compact JSON; return the number of claims."""
     count = 0
-    for claim in with_text_times(iter_claims(plan)):
-        out.write(json.dumps(claim, ensure_ascii=False) + "\n")
+    for claim in iter_claims(plan):
+        out.write(to_json(claim).decode("utf-8") + "\n")
         count += 1
     return count
 
@@ -279,33 +278,45 @@ def _cell(value: Any, excel: bool) -> str:
     return str(value)
 
 
+def csv_attribute_names(plan: ExportPlan) -> list[str]:
+    """The ``attr.<name>`` columns: every attribute the exported tags declare, sorted. The
+    header depends on the tag set, not on which claims an export holds, so rows stream."""
+    return sorted({attribute.id for tag in plan.folder.project.tags
+                   if plan.tags is None or tag.id in plan.tags
+                   for attribute in tag.attributes})
+
+
+_CSV_BOOLEANS = tuple(i for i, name in enumerate(CSV_FIELDS) if name in ("reviewed", "orphaned"))
+
+
 def write_csv(out: TextIO, plan: ExportPlan, *, excel: bool = False) -> int:
     """Write one claim per row with ``attr.<name>`` columns; return the number of claims.
 
-    The attribute columns are the union over the exported claims, so rows are first spooled
-    (to a temporary file once large) and written after the header is known. With ``excel``,
-    the file starts with a byte-order mark and text cells that a spreadsheet would evaluate
-    as a formula are prefixed with an apostrophe.
+    Rows are written as the claims are read. With ``excel``, the file starts with a
+    byte-order mark and text cells that a spreadsheet would evaluate as a formula are
+    prefixed with an apostrophe.
     """
-    attribute_names: set[str] = set()
+    columns = csv_attribute_names(plan)
+    declared = frozenset(columns)
+    if excel:
+        out.write("\ufeff")
+    writer = csv.writer(out)
+    writer.writerow([*CSV_FIELDS, *(f"attr.{name}" for name in columns)])
     count = 0
-    with tempfile.SpooledTemporaryFile(max_size=8 * 2**20, mode="w+", encoding="utf-8",
-                                       newline="") as spool:
-        for claim in with_text_times(iter_claims(plan)):
-            attribute_names.update(claim["attributes"])
-            spool.write(json.dumps([[claim[f] for f in CSV_FIELDS], claim["attributes"]],
-                                   ensure_ascii=False) + "\n")
-            count += 1
-        columns = sorted(attribute_names)
+    for claim in with_text_times(iter_claims(plan)):
+        attributes = claim["attributes"]
+        if not declared.issuperset(attributes):  # the file checks refuse these: never drop one
+            raise RuntimeError(f"claim {claim['id']!r} of {claim['annotator']!r} has an "
+                               f"attribute its tag does not declare: {sorted(attributes)}")
         if excel:
-            out.write("\ufeff")
-        writer = csv.writer(out)
-        writer.writerow([*CSV_FIELDS, *(f"attr.{name}" for name in columns)])
-        spool.seek(0)
-        for line in spool:
-            values, attributes = json.loads(line)
-            writer.writerow([*(_cell(v, excel) for v in values),
-                             *(_cell(attributes.get(name), excel) for name in columns)])
+            row = [_cell(claim[name], True) for name in CSV_FIELDS]
+        else:  # the csv module writes None as an empty cell and numbers as str() does
+            row = [claim[name] for name in CSV_FIELDS]
+            for i in _CSV_BOOLEANS:
+                row[i] = "true" if row[i] else "false"
+        row.extend(_cell(attributes.get(name), excel) for name in columns)
+        writer.writerow(row)
+        count += 1
     return count
 
 

@@ -19,6 +19,7 @@ from annotate.errors import AnnotateError, SaveError, UsageError
 from annotate.export import (
     CSV_FIELDS,
     ExportSelection,
+    current_annotator_file,
     iso_time,
     open_output,
     plan_export,
@@ -277,15 +278,43 @@ class TestCsv:
         return list(csv.DictReader(io.StringIO(text, newline="")))
 
     def test_header_and_attribute_columns(self, folder: ProjectFolder) -> None:
-        """The header is the claim fields then attr.<name>, the union over claims, sorted."""
+        """The header is the claim fields then attr.<name> for every attribute the tag set
+        declares, sorted."""
         header = next(csv.reader(io.StringIO(export_text(folder, "csv"))))
         assert header == [*CSV_FIELDS, "attr.certainty", "attr.checked", "attr.unit",
                           "attr.value"]
 
-    def test_attribute_columns_only_for_exported_claims(self, folder: ProjectFolder) -> None:
-        """Filtering to quotes leaves no attribute columns."""
+    def test_attribute_columns_follow_the_exported_tags(self, folder: ProjectFolder) -> None:
+        """Filtering to quotes, whose tag declares no attributes, leaves no attribute columns;
+        filtering to figures keeps all three figure columns."""
         header = next(csv.reader(io.StringIO(export_text(folder, "csv", tags=("quote",)))))
         assert header == list(CSV_FIELDS)
+        header = next(csv.reader(io.StringIO(export_text(folder, "csv", tags=("figure",)))))
+        assert header == [*CSV_FIELDS, "attr.checked", "attr.unit", "attr.value"]
+
+    def test_header_does_not_depend_on_the_claims(self, folder: ProjectFolder) -> None:
+        """An annotator whose claims use no attribute still gets every declared column, so
+        scripts reading attr.value work on any export of the project."""
+        for annotator in ("maria", "li"):
+            header = next(csv.reader(io.StringIO(
+                export_text(folder, "csv", annotators=(annotator,)))))
+            assert header[len(CSV_FIELDS):] == ["attr.certainty", "attr.checked", "attr.unit",
+                                                "attr.value"]
+
+    def test_rows_stream(self, folder: ProjectFolder) -> None:
+        """The header and the first annotator's rows are written before the next annotator's
+        file is read, so memory does not grow with the export."""
+        out = io.StringIO()
+        seen: list[int] = []
+        plan = plan_export(folder, ExportSelection())
+
+        def load(f: ProjectFolder, name: str) -> Any:
+            seen.append(len(out.getvalue().splitlines()))
+            return current_annotator_file(f, name)
+
+        plan.load = load
+        write_export(out, plan, "csv")
+        assert seen[0] == 1 and seen[1] > 1
 
     def test_notes_with_newlines_and_quotes_read_back(self, folder: ProjectFolder) -> None:
         """csv.DictReader gets notes with newlines and double quotes back exactly."""
