@@ -42,9 +42,20 @@ def _parse_now(value: str) -> datetime:
     return moment
 
 
+def _positive(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"not a positive whole number: {value!r}")
+    return number
+
+
 def cmd_export(args: argparse.Namespace) -> int:
     """Write the selected claims as JSON, JSON Lines, CSV or W3C JSON-LD."""
     from annotate.export import ExportSelection, open_output, plan_export, write_export
+    from annotate.export_parallel import default_jobs
     from annotate.storage import open_project
     from annotate.textsafe import visible
 
@@ -55,9 +66,11 @@ def cmd_export(args: argparse.Namespace) -> int:
     if args.excel and args.format != "csv":
         raise UsageError("--excel only applies to --format csv")
     plan = plan_export(folder, selection)
+    jobs = args.jobs or default_jobs(plan)
     output = None if args.output in (None, "-") else Path(args.output)
     with open_output(output) as out:
-        count = write_export(out, plan, args.format, now=args.now, excel=args.excel)
+        count = write_export(out, plan, args.format, now=args.now, excel=args.excel,
+                             jobs=jobs)
     for warning in plan.warnings:
         print(f"annotate: warning: {visible(warning)}", file=sys.stderr)
     where = "standard output" if output is None else str(output)
@@ -110,6 +123,9 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
     p.add_argument("--now", type=_parse_now, metavar="TIME",
                    help="export time to record, ISO 8601 with a zone (default: now); for "
                         "reproducible files")
+    p.add_argument("--jobs", type=_positive, metavar="N",
+                   help="processes to read annotators in (default: one per CPU, at most one "
+                        "per annotator, one for small projects); the output is the same")
     p.set_defaults(func=cmd_export)
 
     p = commands.add_parser(

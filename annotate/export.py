@@ -1,8 +1,9 @@
 """Export tagged claims as JSON, JSON Lines, CSV or W3C Web Annotation JSON-LD.
 
 Every format is written claim by claim to a text stream: one annotator file is loaded at a
-time and no format builds its whole output in memory. The JSON shape is described by the
-models in ``annotate.export_model``.
+time and no format builds its whole output in memory. Large projects may have their
+annotators rendered in worker processes (``export_parallel``), one annotator's text each.
+The JSON shape is described by the models in ``annotate.export_model``.
 """
 
 from __future__ import annotations
@@ -122,71 +123,68 @@ def sentence_index(starts: Sequence[int], ends: Sequence[int], offset: int) -> i
     return index
 
 
-def iter_claims(plan: ExportPlan) -> Iterator[dict[str, Any]]:
-    """Claim records in export order: annotator, document in project order, start, end, id.
-
-    ``created`` and ``modified`` are datetimes; ``with_text_times`` turns them into text.
+def annotator_claims(plan: ExportPlan, annotator: str) -> Iterator[dict[str, Any]]:
+    """One annotator's claim records, by document in project order, start, end and id; the
+    annotator's reviewed sentences and reading warnings are appended to the plan.
 
     An orphaned annotation has no sentence (``sentence_index`` and ``sentence_text`` are None,
-    ``reviewed`` is false), so ``reviewed_only`` leaves it out.
+    ``reviewed`` is false), so ``reviewed_only`` leaves it out. ``created`` and ``modified``
+    are datetimes; ``with_text_times`` turns them into text.
     """
     folder = plan.folder
     tag_labels = {t.id: t.label for t in folder.project.tags}
-    plan.reviewed.clear()
-    plan.warnings.clear()
-    for annotator in plan.annotators:
-        annotator_file, warnings = (plan.load or current_annotator_file)(folder, annotator)
-        plan.warnings.extend(warnings)
-        by_document: dict[str, list[Annotation]] = {}
-        for annotation in annotator_file.annotations:
-            if plan.tags is None or annotation.tag in plan.tags:
-                by_document.setdefault(annotation.document, []).append(annotation)
-        for document in plan.documents:
-            reviewed_indices = annotator_file.reviewed.get(document.id, [])
-            if reviewed_indices:
-                plan.reviewed.append({"annotator": annotator, "document": document.id,
-                                      "sentences": list(reviewed_indices)})
-            annotations = by_document.get(document.id)
-            if not annotations:
+    annotator_file, warnings = (plan.load or current_annotator_file)(folder, annotator)
+    plan.warnings.extend(warnings)
+    by_document: dict[str, list[Annotation]] = {}
+    for annotation in annotator_file.annotations:
+        if plan.tags is None or annotation.tag in plan.tags:
+            by_document.setdefault(annotation.document, []).append(annotation)
+    for document in plan.documents:
+        reviewed_indices = annotator_file.reviewed.get(document.id, [])
+        if reviewed_indices:
+            plan.reviewed.append({"annotator": annotator, "document": document.id,
+                                  "sentences": list(reviewed_indices)})
+        annotations = by_document.get(document.id)
+        if not annotations:
+            continue
+        reviewed = set(reviewed_indices)
+        text = folder.text(document.id)
+        spans = folder.sentences(document.id)
+        starts = [s for s, _ in spans]
+        ends = [e for _, e in spans]
+        sentence_texts: dict[int | None, str | None] = {None: None}
+        annotations.sort(key=Annotation.sort_key)  # one document: start, end, id
+        for annotation in annotations:
+            # an orphan's offsets refer to an older text, so no sentence can be named
+            index = (None if annotation.orphaned
+                     else sentence_index(starts, ends, annotation.start))
+            if plan.reviewed_only and index not in reviewed:
                 continue
-            reviewed = set(reviewed_indices)
-            text = folder.text(document.id)
-            spans = folder.sentences(document.id)
-            starts = [s for s, _ in spans]
-            ends = [e for _, e in spans]
-            sentence_texts: dict[int | None, str | None] = {None: None}
-            annotations.sort(key=Annotation.sort_key)  # one document: start, end, id
-            for annotation in annotations:
-                # an orphan's offsets refer to an older text, so no sentence can be named
-                index = (None if annotation.orphaned
-                         else sentence_index(starts, ends, annotation.start))
-                if plan.reviewed_only and index not in reviewed:
-                    continue
-                if index not in sentence_texts:
-                    sentence_texts[index] = text[slice(*spans[index])]  # type: ignore[index]
-                attributes = annotation.attributes
-                yield {
-                    "id": annotation.id,
-                    "annotator": annotator,
-                    "document": document.id,
-                    "sentence_index": index,
-                    "sentence_text": sentence_texts[index],
-                    "start": annotation.start,
-                    "end": annotation.end,
-                    "quote": annotation.quote,
-                    "prefix": annotation.prefix,
-                    "suffix": annotation.suffix,
-                    "tag": annotation.tag,
-                    "tag_label": tag_labels.get(annotation.tag, annotation.tag),
-                    "subtype": annotation.subtype,
-                    "attributes": (dict(sorted(attributes.items())) if len(attributes) > 1
-                                   else dict(attributes)),
-                    "note": annotation.note,
-                    "created": annotation.created,
-                    "modified": annotation.modified,
-                    "reviewed": index in reviewed,
-                    "orphaned": annotation.orphaned,
-                }
+            if index not in sentence_texts:
+                sentence_texts[index] = text[slice(*spans[index])]  # type: ignore[index]
+            attributes = annotation.attributes
+            yield {
+                "id": annotation.id,
+                "annotator": annotator,
+                "document": document.id,
+                "sentence_index": index,
+                "sentence_text": sentence_texts[index],
+                "start": annotation.start,
+                "end": annotation.end,
+                "quote": annotation.quote,
+                "prefix": annotation.prefix,
+                "suffix": annotation.suffix,
+                "tag": annotation.tag,
+                "tag_label": tag_labels.get(annotation.tag, annotation.tag),
+                "subtype": annotation.subtype,
+                "attributes": (dict(sorted(attributes.items())) if len(attributes) > 1
+                               else dict(attributes)),
+                "note": annotation.note,
+                "created": annotation.created,
+                "modified": annotation.modified,
+                "reviewed": index in reviewed,
+                "orphaned": annotation.orphaned,
+            }
 
 
 def with_text_times(claims: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
@@ -215,8 +213,11 @@ def _pretty(value: Any, indent: str) -> str:
     return to_json(value, indent=2).decode("utf-8").replace("\n", "\n" + indent)
 
 
-def _write_items(out: TextIO, items: Iterable[Any], indent: str, batch: int = 500) -> int:
-    """Write the elements of a JSON array, pretty-printed at ``indent``; return how many.
+def write_items(out: TextIO, items: Iterable[Any], indent: str, *, continuing: bool = False,
+                batch: int = 500) -> int:
+    """Write elements of a JSON array, each on a new line pretty-printed at ``indent``;
+    ``continuing`` means elements were written before, so the first one takes a comma.
+    Return how many were written.
 
     Elements are serialised in batches, which is several times faster than one by one; each
     batch is nested in lists so that ``to_json`` indents it as deep as the array.
@@ -237,11 +238,15 @@ def _write_items(out: TextIO, items: Iterable[Any], indent: str, batch: int = 50
         for _ in range(depth):
             nested = [nested]
         body = to_json(nested, indent=2).decode("utf-8")
-        out.write(("," if count else "") + "\n" + body[len(opening):-len(closing)])
+        out.write(("," if count or continuing else "") + "\n" + body[len(opening):-len(closing)])
         count += len(chunk)
         chunk = []
-    out.write("\n" + indent[:-2] + "]" if count else "]")
     return count
+
+
+def close_items(indent: str, count: int) -> str:
+    """The end of an array written by ``write_items``."""
+    return "\n" + indent[:-2] + "]" if count else "]"
 
 
 def reviewed_json(reviewed: list[dict[str, Any]], indent: str) -> str:
@@ -250,22 +255,57 @@ def reviewed_json(reviewed: list[dict[str, Any]], indent: str) -> str:
     return "[\n" + ",\n".join(lines) + "\n" + indent + "]" if lines else "[]"
 
 
-def write_json(out: TextIO, plan: ExportPlan, now: datetime) -> int:
-    """Write the JSON export; return the number of claims."""
-    head = _pretty(export_header(plan, now), "")
-    out.write(head[:-2] + ',\n  "claims": [')
-    count = _write_items(out, iter_claims(plan), "    ")
-    out.write(',\n  "reviewed": ' + reviewed_json(plan.reviewed, "  ") + "\n}\n")
-    return count
+class ClaimWriter:
+    """How one format is written: what comes before the claims, one annotator's claims, and
+    what comes after. Annotators' claims may be rendered apart (``export_parallel``) and
+    joined with ``join``."""
+
+    join = ""
+    """Text between two annotators' claims rendered apart, when both have claims."""
+
+    def __init__(self, plan: ExportPlan, now: datetime, *, excel: bool = False) -> None:
+        self.plan = plan
+        self.now = now
+        self.excel = excel
+
+    def head(self, out: TextIO) -> None:
+        """Write what comes before the first claim."""
+
+    def claims(self, out: TextIO, annotator: str, *, continuing: bool) -> int:
+        """Write one annotator's claims, after others' if ``continuing``; return how many."""
+        raise NotImplementedError
+
+    def tail(self, out: TextIO, count: int) -> None:
+        """Write what comes after the last claim, once all ``count`` are written."""
 
 
-def write_jsonl(out: TextIO, plan: ExportPlan) -> int:
-    """Write one claim per line, as compact JSON; return the number of claims."""
-    count = 0
-    for claim in iter_claims(plan):
-        out.write(to_json(claim).decode("utf-8") + "\n")
-        count += 1
-    return count
+class JsonWriter(ClaimWriter):
+    """One JSON object: the header, ``claims`` and ``reviewed``."""
+
+    join = ","
+
+    def head(self, out: TextIO) -> None:
+        head = _pretty(export_header(self.plan, self.now), "")
+        out.write(head[:-2] + ',\n  "claims": [')
+
+    def claims(self, out: TextIO, annotator: str, *, continuing: bool) -> int:
+        return write_items(out, annotator_claims(self.plan, annotator), "    ",
+                           continuing=continuing)
+
+    def tail(self, out: TextIO, count: int) -> None:
+        out.write(close_items("    ", count) + ',\n  "reviewed": '
+                  + reviewed_json(self.plan.reviewed, "  ") + "\n}\n")
+
+
+class JsonlWriter(ClaimWriter):
+    """One claim per line, as compact JSON."""
+
+    def claims(self, out: TextIO, annotator: str, *, continuing: bool) -> int:
+        count = 0
+        for claim in annotator_claims(self.plan, annotator):
+            out.write(to_json(claim).decode("utf-8") + "\n")
+            count += 1
+        return count
 
 
 def _cell(value: Any, excel: bool) -> str:
@@ -289,52 +329,76 @@ def csv_attribute_names(plan: ExportPlan) -> list[str]:
 _CSV_BOOLEANS = tuple(i for i, name in enumerate(CSV_FIELDS) if name in ("reviewed", "orphaned"))
 
 
-def write_csv(out: TextIO, plan: ExportPlan, *, excel: bool = False) -> int:
-    """Write one claim per row with ``attr.<name>`` columns; return the number of claims.
-
-    Rows are written as the claims are read. With ``excel``, the file starts with a
+class CsvWriter(ClaimWriter):
+    """One claim per row with ``attr.<name>`` columns. With ``excel``, the file starts with a
     byte-order mark and text cells that a spreadsheet would evaluate as a formula are
-    prefixed with an apostrophe.
-    """
-    columns = csv_attribute_names(plan)
-    declared = frozenset(columns)
-    if excel:
-        out.write("\ufeff")
-    writer = csv.writer(out)
-    writer.writerow([*CSV_FIELDS, *(f"attr.{name}" for name in columns)])
-    count = 0
-    for claim in with_text_times(iter_claims(plan)):
-        attributes = claim["attributes"]
-        if not declared.issuperset(attributes):  # the file checks refuse these: never drop one
-            raise RuntimeError(f"claim {claim['id']!r} of {claim['annotator']!r} has an "
-                               f"attribute its tag does not declare: {sorted(attributes)}")
-        if excel:
-            row = [_cell(claim[name], True) for name in CSV_FIELDS]
-        else:  # the csv module writes None as an empty cell and numbers as str() does
-            row = [claim[name] for name in CSV_FIELDS]
-            for i in _CSV_BOOLEANS:
-                row[i] = "true" if row[i] else "false"
-        row.extend(_cell(attributes.get(name), excel) for name in columns)
-        writer.writerow(row)
-        count += 1
-    return count
+    prefixed with an apostrophe."""
+
+    def __init__(self, plan: ExportPlan, now: datetime, *, excel: bool = False) -> None:
+        super().__init__(plan, now, excel=excel)
+        self.columns = csv_attribute_names(plan)
+
+    def head(self, out: TextIO) -> None:
+        if self.excel:
+            out.write("\ufeff")
+        csv.writer(out).writerow([*CSV_FIELDS, *(f"attr.{name}" for name in self.columns)])
+
+    def claims(self, out: TextIO, annotator: str, *, continuing: bool) -> int:
+        columns, excel = self.columns, self.excel
+        declared = frozenset(columns)
+        writer = csv.writer(out)
+        count = 0
+        for claim in with_text_times(annotator_claims(self.plan, annotator)):
+            attributes = claim["attributes"]
+            if not declared.issuperset(attributes):  # the file checks refuse these
+                raise RuntimeError(f"claim {claim['id']!r} of {annotator!r} has an attribute "
+                                   f"its tag does not declare: {sorted(attributes)}")
+            if excel:
+                row = [_cell(claim[name], True) for name in CSV_FIELDS]
+            else:  # the csv module writes None as an empty cell and numbers as str() does
+                row = [claim[name] for name in CSV_FIELDS]
+                for i in _CSV_BOOLEANS:
+                    row[i] = "true" if row[i] else "false"
+            row.extend(_cell(attributes.get(name), excel) for name in columns)
+            writer.writerow(row)
+            count += 1
+        return count
+
+
+def claim_writer(plan: ExportPlan, fmt: str, now: datetime, *,
+                 excel: bool = False) -> ClaimWriter:
+    """The writer of format ``fmt``."""
+    from annotate.export_w3c import W3cWriter
+
+    writers: dict[str, type[ClaimWriter]] = {"json": JsonWriter, "jsonl": JsonlWriter,
+                                             "csv": CsvWriter, "w3c": W3cWriter}
+    if fmt not in writers:
+        raise UsageError(f"unknown export format {fmt!r}; choose one of: {', '.join(FORMATS)}")
+    return writers[fmt](plan, now, excel=excel)
 
 
 def write_export(out: TextIO, plan: ExportPlan, fmt: str, *, now: datetime | None = None,
-                 excel: bool = False) -> int:
-    """Write the planned claims in ``fmt``; return the number of claims written."""
-    from annotate.export_w3c import write_w3c
+                 excel: bool = False, jobs: int = 1) -> int:
+    """Write the planned claims in ``fmt``; return the number of claims written.
 
-    moment = now or datetime.now(UTC).replace(microsecond=0)
-    if fmt == "json":
-        return write_json(out, plan, moment)
-    if fmt == "jsonl":
-        return write_jsonl(out, plan)
-    if fmt == "csv":
-        return write_csv(out, plan, excel=excel)
-    if fmt == "w3c":
-        return write_w3c(out, plan, moment)
-    raise UsageError(f"unknown export format {fmt!r}; choose one of: {', '.join(FORMATS)}")
+    With ``jobs`` above 1, annotators are read and rendered in that many processes at once
+    (see ``export_parallel``); the output is the same.
+    """
+    writer = claim_writer(plan, fmt, now or datetime.now(UTC).replace(microsecond=0),
+                          excel=excel)
+    plan.reviewed.clear()
+    plan.warnings.clear()
+    writer.head(out)
+    count = 0
+    if jobs > 1 and len(plan.annotators) > 1:
+        from annotate.export_parallel import write_rendered_claims
+
+        count = write_rendered_claims(out, writer, jobs)
+    else:
+        for annotator in plan.annotators:
+            count += writer.claims(out, annotator, continuing=count > 0)
+    writer.tail(out, count)
+    return count
 
 
 @contextlib.contextmanager

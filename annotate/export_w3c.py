@@ -9,16 +9,16 @@ import gets back exactly what was exported.
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any, TextIO
 
 from annotate.export import (
-    ExportPlan,
+    ClaimWriter,
     _pretty,
-    _write_items,
+    annotator_claims,
+    close_items,
     export_header,
-    iter_claims,
     reviewed_json,
+    write_items,
 )
 
 ANNO_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
@@ -74,26 +74,34 @@ def claim_to_annotation(claim: dict[str, Any], project_id: str) -> dict[str, Any
     }
 
 
-def write_w3c(out: TextIO, plan: ExportPlan, now: datetime) -> int:
-    """Write an ``AnnotationCollection`` with every claim in its first page; return the count."""
-    project_id = plan.folder.project.id
-    header = export_header(plan, now)
-    head = {
-        "@context": CONTEXT,
-        "type": "AnnotationCollection",
-        "label": plan.folder.project.title,
-        "generator": {"type": "Software", "name": "annotate"},
-        "generated": header["exported_at"],
-        "annotate:export": header,
-        "first": {"type": "AnnotationPage", "startIndex": 0},
-    }
-    text = _pretty(head, "")
-    out.write(text[: text.rindex("\n  }")] + ',\n    "items": [')
-    count = _write_items(out, (claim_to_annotation(c, project_id) for c in iter_claims(plan)),
-                         "      ")
-    out.write(f'\n  }},\n  "total": {count},\n  "annotate:reviewed": '
-              + reviewed_json(plan.reviewed, "  ") + "\n}\n")
-    return count
+class W3cWriter(ClaimWriter):
+    """An ``AnnotationCollection`` with every claim in its first page."""
+
+    join = ","
+
+    def head(self, out: TextIO) -> None:
+        header = export_header(self.plan, self.now)
+        head = {
+            "@context": CONTEXT,
+            "type": "AnnotationCollection",
+            "label": self.plan.folder.project.title,
+            "generator": {"type": "Software", "name": "annotate"},
+            "generated": header["exported_at"],
+            "annotate:export": header,
+            "first": {"type": "AnnotationPage", "startIndex": 0},
+        }
+        text = _pretty(head, "")
+        out.write(text[: text.rindex("\n  }")] + ',\n    "items": [')
+
+    def claims(self, out: TextIO, annotator: str, *, continuing: bool) -> int:
+        project_id = self.plan.folder.project.id
+        return write_items(out, (claim_to_annotation(c, project_id)
+                                 for c in annotator_claims(self.plan, annotator)),
+                           "      ", continuing=continuing)
+
+    def tail(self, out: TextIO, count: int) -> None:
+        out.write(close_items("      ", count) + f'\n  }},\n  "total": {count},\n  '
+                  '"annotate:reviewed": ' + reviewed_json(self.plan.reviewed, "  ") + "\n}\n")
 
 
 class AnnotationShapeError(ValueError):

@@ -1,10 +1,14 @@
 """Time ``annotate export`` on a synthetic project of 100,000 claims, in every format.
 
-Usage: ``python bench/export.py [--claims N] [--keep DIR]``. Prints the time to read the
-annotator files, then per format the wall time and peak memory of writing the export from
-files already read ("write") and of the whole command including the reading ("total"). Peak
-memory is traced by ``tracemalloc`` (Python allocations only, counted from the start of the
-run) in a second run, so tracing does not slow the timed one.
+Usage: ``python bench/export.py [--claims N] [--keep DIR] [--runs N]``. Prints the time to
+read the annotator files, then per format the wall time and peak memory of writing the export
+from files already read ("write") and of the export including the reading ("total"), both in
+this process. Peak memory is traced by ``tracemalloc`` (Python allocations only, counted from
+the start of the run) in a second run, so tracing does not slow the timed one. Last, the
+real command, ``python -m annotate export DIR --format F -o FILE``, is run ``--runs`` times
+per format, with the default ``--jobs`` (worker processes on a multi-core machine) and with
+``--jobs 1``: its median wall time against the 3 s target, and the peak resident memory of
+its largest process.
 """
 
 from __future__ import annotations
@@ -12,6 +16,8 @@ from __future__ import annotations
 import argparse
 import io
 import secrets
+import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -112,6 +118,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--claims", type=int, default=100_000)
     parser.add_argument("--keep", help="build the project in this folder and keep it")
+    parser.add_argument("--runs", type=int, default=3, help="runs of the command per format")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as scratch:
         root = Path(args.keep or scratch)
@@ -136,7 +143,46 @@ def main() -> int:
                 seconds, peak = measure(run)
                 print(f"{fmt:<6} {args.claims:>9,} claims  {seconds:6.2f} s  peak "
                       f"{peak:7.1f} MiB  ({label})")
+        for fmt in FORMATS:
+            for jobs in (None, 1):
+                runs = [run_command(root, fmt, Path(scratch) / f"out.{fmt}", jobs)
+                        for _ in range(args.runs)]
+                median = statistics.median(seconds for seconds, _ in runs)
+                how = "default --jobs" if jobs is None else f"--jobs {jobs}"
+                print(f"{fmt:<6} {args.claims:>9,} claims  {median:6.2f} s  rss  "
+                      f"{max(rss for _, rss in runs):7.1f} MiB  (command, {how}, median of "
+                      f"{args.runs}; {median / TARGET_SECONDS:.2f} of the "
+                      f"{TARGET_SECONDS:.0f} s target)")
     return 0
+
+
+TARGET_SECONDS = 3.0
+
+_TIMER = """
+import resource, subprocess, sys, time
+started = time.perf_counter()
+result = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+seconds = time.perf_counter() - started
+if result.returncode:
+    sys.exit(result.stderr.decode())
+print(seconds, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+"""
+"""Runs the command and prints its wall seconds and the peak resident KiB of its largest
+process (workers included). A fresh small process, so the figure is not this one's."""
+
+
+def run_command(root: Path, fmt: str, output: Path, jobs: int | None) -> tuple[float, float]:
+    """Wall seconds and peak resident MiB of one ``annotate export`` command."""
+    command = [sys.executable, "-m", "annotate", "export", str(root), "--format", fmt,
+               "-o", str(output)]
+    if jobs is not None:
+        command += ["--jobs", str(jobs)]
+    timed = subprocess.run([sys.executable, "-c", _TIMER, *command], capture_output=True,
+                           text=True, check=False)
+    if timed.returncode:
+        raise SystemExit(f"annotate export failed: {timed.stderr}")
+    seconds, kib = timed.stdout.split()
+    return float(seconds), float(kib) / 1024
 
 
 class _NullText(io.TextIOBase):
