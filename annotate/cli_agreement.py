@@ -74,9 +74,38 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
 def _add_common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--json", action="store_true", help="print the report as JSON on stdout")
     p.add_argument(
+        "--fail-below", type=_alpha_minimum, metavar="ALPHA",
+        help="exit with status 1 if Krippendorff's alpha of any tag, or across tags, is below "
+        "ALPHA (e.g. 0.667); undefined alphas are listed, not counted, but if none can be "
+        "computed the check fails")
+    p.add_argument(
         "--document", action="append", metavar="ID", help="only this document (repeatable)"
     )
     p.add_argument("--tag", action="append", metavar="ID", help="only this tag (repeatable)")
+
+
+def _alpha_minimum(value: str) -> float:
+    try:
+        number = float(value)
+    except ValueError:
+        number = math.nan
+    if not -1.0 <= number <= 1.0:
+        raise argparse.ArgumentTypeError(f"give an alpha between -1 and 1, not {value!r}")
+    return number
+
+
+def _gate(minimum: float | None, named: Sequence[tuple[str, Score]]) -> int:
+    """Report a ``--fail-below`` check on stderr; the exit status it calls for."""
+    if minimum is None:
+        return 0
+    from annotate.cli import EXIT_FINDING
+    from annotate.textsafe import visible
+    from annotate.thresholds import check_alphas
+
+    check = check_alphas(named, minimum)
+    for line in check.messages():
+        print(f"annotate: {visible(line)}", file=sys.stderr)
+    return EXIT_FINDING if check.failed else 0
 
 
 # --- compare ---------------------------------------------------------------------------
@@ -135,7 +164,8 @@ def cmd_compare(args: argparse.Namespace) -> int:
         from annotate.cli_agreement_render import render_compare
 
         render_compare(report, _console())
-    return 0
+    return _gate(args.fail_below, [*((t.tag, t.krippendorff_alpha) for t in report.tags),
+                                   ("across tags (MASI)", report.masi_alpha)])
 
 
 def _document_ids(folder: ProjectFolder, wanted: Sequence[str] | None) -> list[str]:
@@ -161,7 +191,10 @@ def cmd_agreement(args: argparse.Namespace) -> int:
             from annotate.cli_agreement_render import render_table_agreement
 
             render_table_agreement(result, Path(args.table), args.level, _console())
-        return 0
+        from annotate.agreement import Score
+
+        alpha = Score(result["krippendorff_alpha"], result["notes"].get("krippendorff_alpha"))
+        return _gate(args.fail_below, [(f"the ratings in {args.table}", alpha)])
     if not args.project:
         raise UsageError("give a project folder, or --table FILE.csv")
     if args.level != "nominal":
@@ -185,7 +218,8 @@ def cmd_agreement(args: argparse.Namespace) -> int:
         from annotate.cli_agreement_render import render_agreement
 
         render_agreement(report, _console())
-    return 0
+    return _gate(args.fail_below, [*((t.tag, t.krippendorff_alpha) for t in report.tags),
+                                   ("across tags (MASI)", report.masi_alpha)])
 
 
 def read_ratings(path: Path, level: str) -> list[tuple[str, str, Label]]:

@@ -216,3 +216,54 @@ class TestEscaping:
         assert "\x1b" not in out
         assert "[bold red]claim[/]" in out
         assert "\\e[31mred." in out
+
+
+class TestFailBelow:
+    """``--fail-below ALPHA`` turns the report into a check: exit 1 when an alpha misses it."""
+
+    def test_table_below_and_above(self, capsys: pytest.CaptureFixture[str]) -> None:
+        """Krippendorff (2011) nominal alpha is 0.743: 0.8 fails with exit 1, 0.667 passes."""
+        table = str(TABLES / "krippendorff_2011.csv")
+        status, out, err = run(capsys, "agreement", "--table", table, "--json",
+                               "--fail-below", "0.8")
+        assert status == 1
+        assert json.loads(out)["n_units"] == 12  # the report is still printed in full
+        assert "below 0.8" in err and "(0.743)" in err
+        status, _, err = run(capsys, "agreement", "--table", table, "--fail-below", "0.667")
+        assert status == 0
+        assert "at least 0.667 for the one figure checked" in err
+
+    def test_nothing_computable_fails(self, capsys: pytest.CaptureFixture[str]) -> None:
+        """With one category alpha is undefined: listed with its reason, and the check
+        fails because no alpha showed agreement."""
+        status, _, err = run(capsys, "agreement", "--table", str(TABLES / "one_category.csv"),
+                             "--fail-below", "0.5")
+        assert status == 1
+        assert "no Krippendorff's alpha could be computed" in err
+        assert "not checked, alpha undefined for the ratings in" in err
+
+    def test_compare_names_the_tags_below(self, capsys: pytest.CaptureFixture[str]) -> None:
+        """compare checks each tag's alpha and the alpha across tags, naming those below."""
+        status, _, err = run(capsys, "compare", MARIA, LEV, "--resamples", "20",
+                             "--fail-below", "0.7")
+        assert status == 1
+        first = err.splitlines()[0]
+        assert first.startswith("annotate: Krippendorff's alpha is below 0.7 for ")
+        assert "assertion (" in first
+        status, _, _ = run(capsys, "compare", MARIA, LEV, "--resamples", "20",
+                           "--fail-below", "0.5")
+        assert status == 0
+
+    def test_project_agreement(self, capsys: pytest.CaptureFixture[str]) -> None:
+        """agreement on a project checks every tag's multi-annotator alpha."""
+        status, _, err = run(capsys, "agreement", str(SAMPLE), "--fail-below", "0.99")
+        assert status == 1 and "across tags (MASI)" in err
+        assert run(capsys, "agreement", str(SAMPLE), "--fail-below", "-1")[0] == 0
+
+    @pytest.mark.parametrize("value", ["1.5", "-2", "high", "nan"])
+    def test_bad_threshold(self, capsys: pytest.CaptureFixture[str], value: str) -> None:
+        """A threshold outside [-1, 1] or not a number is a usage error, exit 2."""
+        with pytest.raises(SystemExit) as exit_:
+            main(["agreement", str(SAMPLE), "--fail-below", value])
+        assert exit_.value.code == 2
+        assert "give an alpha between -1 and 1" in capsys.readouterr().err
