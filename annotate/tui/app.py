@@ -324,6 +324,13 @@ class AnnotateApp(App[int]):
                 annotators=(self.annotator,) if self.annotator else ()))
             with open_output(path) as out:
                 count = write_export(out, plan, fmt)
+        except SaveConflictError as error:
+            # the export reads the saved file; what to do about the other version is asked
+            self.post_message(SaveFinished(str(error), conflict=True))
+            self.post_message(ExportFinished(error="Not exported: another program replaced "
+                                                   "the annotator file. Choose what to do "
+                                                   "about it, then export again."))
+            return
         except AnnotateError as error:
             self.post_message(ExportFinished(error=str(error)))
             return

@@ -12,7 +12,7 @@ from annotate.model import AnnotatorFile
 from annotate.session import EditSession
 from annotate.storage import ProjectFolder, load_annotator_file, save_annotator_file
 from annotate.tui.app import AnnotateApp
-from annotate.tui.messages import SaveFinished
+from annotate.tui.messages import ExportFinished, SaveFinished
 from annotate.tui.screens.dialogs import ConflictDialog
 from tests.tui.conftest import AppFactory, sentence_text
 
@@ -64,6 +64,25 @@ class TestConflictDialog:
             assert len(conflicts) == 1
             assert tags_on_disk(folder.annotator_path("maria")) == []
             assert app.session is not None and app.session.dirty
+
+    async def test_export_during_a_conflict_asks_again(self, make_app: AppFactory,
+                                                       folder: ProjectFolder) -> None:
+        """Exporting from the palette while the conflict is unresolved brings the dialog
+        back and says the export waits for it; nothing is written to the exports folder."""
+        seen: list[Message] = []
+        app = make_app()
+        async with app.run_test(size=(100, 30), message_hook=seen.append) as pilot:
+            await conflicted(app, pilot, folder)
+            await pilot.press("escape")
+            app.export_claims("json")
+            await app.workers.wait_for_complete()
+            await pilot.pause(0.2)
+            assert isinstance(app.screen, ConflictDialog)
+            finished = [m for m in seen if isinstance(m, ExportFinished)]
+            assert len(finished) == 1 and finished[0].error is not None
+            assert "Choose what to do" in finished[0].error
+            assert not (folder.root / "exports" / "maria-claims.json").exists()
+            assert tags_on_disk(folder.annotator_path("maria")) == []
 
     async def test_save_anyway_writes_over_the_other_version(self, make_app: AppFactory,
                                                              folder: ProjectFolder) -> None:
