@@ -22,7 +22,7 @@ from typing import Any, Literal, TextIO, cast
 
 from pydantic_core import to_json
 
-from annotate.errors import UsageError
+from annotate.errors import AnnotateError, UsageError
 from annotate.export_model import CLAIM_FIELDS, EXPORT_SCHEMA_VERSION
 from annotate.model import Annotation, AnnotatorFile, Document
 from annotate.storage import ProjectFolder, atomic_output
@@ -350,9 +350,15 @@ class CsvWriter(ClaimWriter):
         count = 0
         for claim in with_text_times(annotator_claims(self.plan, annotator)):
             attributes = claim["attributes"]
-            if not declared.issuperset(attributes):  # the file checks refuse these
-                raise RuntimeError(f"claim {claim['id']!r} of {annotator!r} has an attribute "
-                                   f"its tag does not declare: {sorted(attributes)}")
+            if not declared.issuperset(attributes):
+                # saved files with these are refused when read, but an edit still in a
+                # journal can predate a change to the tag set; never drop the value
+                name = sorted(set(attributes) - declared)[0]
+                raise AnnotateError(
+                    f"claim {claim['id']!r} of {annotator!r} has the attribute {name!r}, "
+                    f"which tag {claim['tag']!r} no longer declares in project.toml, so a CSV "
+                    "has no column for it; declare it again, or export as JSON, which keeps "
+                    "it", "Attribute not in the tag set")
             if excel:
                 row = [_cell(claim[name], True) for name in CSV_FIELDS]
             else:  # the csv module writes None as an empty cell and numbers as str() does
@@ -381,8 +387,8 @@ def write_export(out: TextIO, plan: ExportPlan, fmt: str, *, now: datetime | Non
                  excel: bool = False, jobs: int = 1) -> int:
     """Write the planned claims in ``fmt``; return the number of claims written.
 
-    With ``jobs`` above 1, annotators are read and rendered in that many processes at once
-    (see ``export_parallel``); the output is the same.
+    With ``jobs`` above 1, annotators are read and rendered in up to that many processes at
+    once, on Linux (see ``export_parallel``); the output is the same.
     """
     writer = claim_writer(plan, fmt, now or datetime.now(UTC).replace(microsecond=0),
                           excel=excel)
@@ -390,10 +396,10 @@ def write_export(out: TextIO, plan: ExportPlan, fmt: str, *, now: datetime | Non
     plan.warnings.clear()
     writer.head(out)
     count = 0
-    if jobs > 1 and len(plan.annotators) > 1:
-        from annotate.export_parallel import write_rendered_claims
+    from annotate.export_parallel import can_fork, write_rendered_claims
 
-        count = write_rendered_claims(out, writer, jobs)
+    if jobs > 1 and len(plan.annotators) > 1 and can_fork():
+        count = write_rendered_claims(out, writer, min(jobs, len(plan.annotators)))
     else:
         for annotator in plan.annotators:
             count += writer.claims(out, annotator, continuing=count > 0)

@@ -117,8 +117,9 @@ def _parse_value(raw: str) -> object:
     if _FLOAT.fullmatch(raw):
         return float(raw)
     if first == "[" and raw[-1:] == "]":
-        inner = raw[1:-1].strip()
-        return [_parse_value(item.strip()) for item in inner.split(",")] if inner else []
+        # only the blanks TOML allows between items (str.strip would take any Unicode space)
+        inner = raw[1:-1].strip(" \t")
+        return [_parse_value(item.strip(" \t")) for item in inner.split(",")] if inner else []
     raise _NotCanonical
 
 

@@ -121,6 +121,8 @@ def main() -> int:
     parser.add_argument("--keep", help="build the project in this folder and keep it")
     parser.add_argument("--runs", type=int, default=3, help="runs of the command per format")
     args = parser.parse_args()
+    if args.runs < 1 or args.claims < 1:
+        parser.error("--runs and --claims must be at least 1")
     gc.set_threshold(50_000, 20, 20)  # as annotate's batch commands do (see annotate.cli)
     with tempfile.TemporaryDirectory() as scratch:
         root = Path(args.keep or scratch)

@@ -301,6 +301,27 @@ class TestCsv:
             assert header[len(CSV_FIELDS):] == ["attr.certainty", "attr.checked", "attr.unit",
                                                 "attr.value"]
 
+    def test_undeclared_attribute_stops_with_a_clear_error(self, folder: ProjectFolder) -> None:
+        """An attribute the tag set no longer declares (an unsaved edit made before
+        project.toml changed) has no CSV column: the export stops with a message instead of
+        dropping it, and JSON keeps it."""
+        maria, warnings = current_annotator_file(folder, "maria")
+        changed = maria.model_copy(update={"annotations": [
+            a.model_copy(update={"attributes": {**a.attributes, "baseline": "1913"}})
+            if a.id == "m1" else a for a in maria.annotations]})
+        for fmt in ("csv", "json"):
+            plan = plan_export(folder, ExportSelection(annotators=("maria",)))
+            plan.load = lambda _f, _name: (changed, warnings)
+            out = io.StringIO()
+            if fmt == "csv":
+                with pytest.raises(AnnotateError, match="'baseline', which tag 'figure' no "
+                                                        "longer declares"):
+                    write_export(out, plan, fmt, now=NOW)
+            else:
+                write_export(out, plan, fmt, now=NOW)
+                claims = {c["id"]: c for c in json.loads(out.getvalue())["claims"]}
+                assert claims["m1"]["attributes"]["baseline"] == "1913"
+
     def test_rows_stream(self, folder: ProjectFolder) -> None:
         """The header and the first annotator's rows are written before the next annotator's
         file is read, so memory does not grow with the export."""

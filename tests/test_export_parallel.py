@@ -3,17 +3,26 @@
 from __future__ import annotations
 
 import io
+import os
+import signal
 import subprocess
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from export_project import build_project
 
 from annotate import export_parallel
 from annotate.errors import ProjectFileError
-from annotate.export import FORMATS, ExportSelection, plan_export, write_export
+from annotate.export import (
+    FORMATS,
+    ExportSelection,
+    current_annotator_file,
+    plan_export,
+    write_export,
+)
 from annotate.journal import journal_path
 from annotate.storage import ProjectFolder, atomic_output
 
@@ -73,6 +82,43 @@ class TestSameOutput:
         assert parallel[1], "the damaged journal should give a warning"
 
 
+class TestWorkerFailures:
+    def test_a_killed_worker_is_redone_here(self, folder: ProjectFolder) -> None:
+        """A worker the system kills (the OOM killer, say) is noticed, not waited for: its
+        annotator is rendered again in this process, the output is whole, and a warning says
+        so."""
+        parent = os.getpid()
+
+        def load(f: ProjectFolder, name: str) -> Any:
+            if name == "li" and os.getpid() != parent:
+                os.kill(os.getpid(), signal.SIGKILL)
+            return current_annotator_file(f, name)
+
+        expected = export(folder, "json", 1)[0]
+        plan = plan_export(folder, ExportSelection())
+        plan.load = load
+        out = io.StringIO()
+        write_export(out, plan, "json", now=NOW, jobs=2)
+        assert out.getvalue() == expected
+        assert plan.warnings == ["a worker process failed on annotator 'li'; its claims were "
+                                 "read again in the main process"]
+
+    def test_sigterm_stops_like_ctrl_c(self) -> None:
+        """While workers run, SIGTERM raises KeyboardInterrupt, so workers are stopped and
+        the scratch folder removed; the previous handler comes back afterwards."""
+        before = signal.getsignal(signal.SIGTERM)
+        with pytest.raises(KeyboardInterrupt), export_parallel._terminated_as_interrupted():
+            os.kill(os.getpid(), signal.SIGTERM)
+        assert signal.getsignal(signal.SIGTERM) == before
+
+    def test_no_fork_means_one_process(self, folder: ProjectFolder,
+                                       monkeypatch: pytest.MonkeyPatch) -> None:
+        """Where forking is not safe, jobs above 1 quietly use one process."""
+        monkeypatch.setattr(export_parallel, "can_fork", lambda: False)
+        monkeypatch.setattr(export_parallel, "write_rendered_claims", None)
+        assert export(folder, "json", 2) == export(folder, "json", 1)
+
+
 class TestErrors:
     def test_a_broken_file_gives_the_usual_error(self, folder: ProjectFolder) -> None:
         """An annotator file that fails in a worker is read again here, so the error is the
@@ -117,6 +163,17 @@ class TestCommand:
         single = self.run(*common, "--jobs", "1")
         assert parallel.returncode == single.returncode == 0
         assert parallel.stdout == single.stdout
+
+    def test_closed_standard_output(self, folder: ProjectFolder) -> None:
+        """With standard output closed (`>&-`), an export to a file still works."""
+        target = folder.root.parent / "closed.json"
+        result = subprocess.run(
+            [sys.executable, "-m", "annotate", "export", str(folder.root), "--jobs", "2",
+             "-o", str(target), "--now", "2024-06-01T12:00:00Z"],
+            capture_output=False, stderr=subprocess.PIPE, timeout=60, check=False,
+            preexec_fn=lambda: os.close(1))  # the child closes its own stdout
+        assert result.returncode == 0, result.stderr
+        assert target.read_text(encoding="utf-8") == export(folder, "json", 1)[0]
 
     def test_jobs_must_be_positive(self, folder: ProjectFolder) -> None:
         """--jobs 0 is a usage error with exit status 2."""

@@ -189,6 +189,20 @@ class TestFastRead:
         assert fast_error.value.field == field and message in str(fast_error.value)
         assert (fast_error.value.line is not None) == (field is not None)
 
+    def test_text_toml_refuses_is_refused(self, tmp_path: Path) -> None:
+        """A Unicode space inside an array is not TOML: the file is refused with the syntax
+        error, whichever path its other parts would take."""
+        annotation = Annotation(id="a1", document="doc", start=0, end=5, quote="Hello",
+                                tag="figure", note="café", created=NOW, modified=NOW)
+        text = annotator_file_to_toml(AnnotatorFile(annotator="maria", project=PROJECT_ID,
+                                                    reviewed={"doc": [1, 3]},
+                                                    annotations=[annotation]))
+        path = tmp_path / "maria.toml"
+        path.write_text(text.replace("[1, 3]", "[1,\x85 3]").replace("café", "caf\\u00e9"),
+                        encoding="utf-8")
+        with pytest.raises(ProjectFileError, match="TOML syntax error"):
+            load_annotator_file(path)
+
     def test_newer_version_is_refused_on_the_fast_path(self, tmp_path: Path) -> None:
         """A file from a newer version is refused even when its annotations look familiar."""
         annotation = Annotation(id="a1", document="doc", start=0, end=5, quote="Hello",

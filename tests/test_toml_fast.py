@@ -90,7 +90,8 @@ class TestAgreementWithTomllib:
 
     @settings(max_examples=300, deadline=None)
     @given(position=st.integers(0, len(CANONICAL)), cut=st.integers(0, 3),
-           insert=st.text(alphabet='"\\[]= \n#\'ab01.-:Tu{}', max_size=3))
+           insert=st.text(alphabet='"\\[]= \n#\'ab01.-:Tu{}\x85\u2028\xa0',
+                          max_size=3))
     def test_mutated_text_is_refused_or_read_identically(self, position: int, cut: int,
                                                          insert: str) -> None:
         """A hand-edited file is either left to tomllib (None) or read exactly as tomllib does."""
@@ -111,6 +112,7 @@ class TestAgreementWithTomllib:
         "a = 1 # comment\n", "a = 'literal'\n", 'a = """multi"""\n', "a = 0x10\n",
         "a = 1_000\n", "a = {b = 1}\n", "a = 1\r\n", '"quoted key" = 1\n', "a = inf\n",
         'a = "\\/"\n', 'a = "\\ud800"\n', "[other]\n", "a = 1\na = 2\n", "a = 007\n",
+        "a = [1,\x85 2]\n", "a = [1,\u2028 2]\n", "a = [\u00a01]\n", "a = [1,\x1c2]\n",
     ])
     def test_anything_beyond_the_subset_falls_back(self, text: str) -> None:
         """Comments, other string forms, inline tables, CRLF and the like go to tomllib."""
@@ -129,7 +131,8 @@ class TestAnnotationsAsJson:
 
     @settings(max_examples=600, deadline=None)
     @given(position=st.integers(0, len(TWO_BLOCKS)), cut=st.integers(0, 3),
-           insert=st.text(alphabet='"\\[]= \n#\'abe01.-+:TZu{},_\x7f\t', max_size=3))
+           insert=st.text(alphabet='"\\[]= \n#\'abe01.-+:TZu{},_\x7f\t\x85\u2028\xa0',
+                          max_size=3))
     def test_mutated_text_is_declined_or_read_as_tomllib_does(self, position: int, cut: int,
                                                             insert: str) -> None:
         """An edited file either leaves the JSON path or reads exactly as tomllib reads it;
