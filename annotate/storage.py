@@ -51,16 +51,22 @@ ModelT = TypeVar("ModelT", bound=BaseModel)
 
 # --- low-level reading ----------------------------------------------------------------------
 
-def read_utf8(path: Path, error: type[ProjectFileError] | type[DocumentError]) -> str:
-    """Read ``path`` as UTF-8, naming the byte offset and line of the first bad byte."""
+def read_bytes(path: Path, error: type[ProjectFileError] | type[DocumentError]) -> bytes:
+    """Read ``path``, turning a missing file, a folder or an OS error into ``error``."""
     try:
-        data = path.read_bytes()
+        return path.read_bytes()
     except FileNotFoundError:
         raise error(path, "file not found") from None
     except IsADirectoryError:
         raise error(path, "is a folder, not a file") from None
     except OSError as e:
         raise error(path, f"cannot read: {e.strerror or e}") from None
+
+
+def decode_utf8(path: Path, data: bytes,
+                error: type[ProjectFileError] | type[DocumentError]) -> str:
+    """``data`` as text, without a byte-order mark; bad UTF-8 is named by byte offset and
+    line."""
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as e:
@@ -68,6 +74,11 @@ def read_utf8(path: Path, error: type[ProjectFileError] | type[DocumentError]) -
         raise error(path, f"not valid UTF-8: byte 0x{data[e.start]:02x} at byte offset "
                           f"{e.start} ({e.reason})", line=line) from None
     return text.removeprefix("\ufeff")
+
+
+def read_utf8(path: Path, error: type[ProjectFileError] | type[DocumentError]) -> str:
+    """Read ``path`` as UTF-8, naming the byte offset and line of the first bad byte."""
+    return decode_utf8(path, read_bytes(path, error), error)
 
 
 _TOML_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)|\s*\(at end of document\)")
@@ -355,13 +366,18 @@ def _annotation_list() -> TypeAdapter[list[Annotation]]:
     return TypeAdapter(list[Annotation])
 
 
-def load_written_annotator_file(path: Path, text: str) -> AnnotatorFile | None:
+def load_written_annotator_file(path: Path, data: bytes) -> AnnotatorFile | None:
     """The file, read the fast way, if it is exactly as this tool writes it and valid; None
-    sends it down the general path, which also words any error."""
-    split = annotations_json(text.encode())
+    sends it down the general path, which also words any error. The bytes are never decoded
+    as a whole: pydantic's JSON parser refuses bad UTF-8 in the strings, and the checked
+    layout allows only ASCII outside them."""
+    split = annotations_json(data)
     if split is None:
         return None
-    head = loads_annotator_data(split[0].decode())
+    try:
+        head = loads_annotator_data(split[0].decode("utf-8"))
+    except UnicodeDecodeError:
+        return None
     if head is None or "annotations" in head:
         return None
     _check_version(path, head)
@@ -384,11 +400,12 @@ def parse_annotator_file(path: Path, text: str) -> AnnotatorFile:
 
 def load_annotator_file(path: Path) -> AnnotatorFile:
     """Read one annotator file, checking only its own structure (see ``check_annotations``)."""
-    text = read_utf8(path, ProjectFileError)
+    data = read_bytes(path, ProjectFileError)
     with _no_cycle_collection():
-        annotator_file = load_written_annotator_file(path, text)
+        annotator_file = load_written_annotator_file(path, data)
         if annotator_file is None:
-            annotator_file = parse_annotator_file(path, text)
+            annotator_file = parse_annotator_file(path, decode_utf8(path, data,
+                                                                    ProjectFileError))
         return annotator_file
 
 

@@ -206,6 +206,11 @@ def _attributes_json(match: re.Match[bytes]) -> bytes:
     return b'","attributes":{' + b",".join(members.values()) + b"}}"
 
 
+_J_CHUNK = 2**20
+"""Blocks are rewritten about a megabyte at a time: a dozen passes over a buffer that stays
+in the CPU's cache beat a dozen over the whole file."""
+
+
 def annotations_json(data: bytes) -> tuple[bytes, bytes] | None:
     """Split an annotator file into its head (the lines before the first ``[[annotations]]``)
     and its annotations as a JSON array, or None when the annotations are not exactly as
@@ -213,18 +218,33 @@ def annotations_json(data: bytes) -> tuple[bytes, bytes] | None:
     cut = data.find(b"\n[[annotations]]\n")
     if cut < 0:
         return data, b"[]"
-    head, body = data[:cut + 1], data[cut + 1:]
-    if not _J_BLOCKS.fullmatch(body):
+    objects: list[bytes] = []
+    start = cut + 1
+    while start < len(data):
+        # end a chunk where a block ends: before the blank line and the next header
+        end = data.find(b"\n\n[[annotations]]\n", start + _J_CHUNK)
+        end = len(data) if end < 0 else end + 1
+        chunk = _blocks_json(data[start:end])
+        if chunk is None:
+            return None
+        objects.append(chunk)
+        start = end + 1
+    return data[:cut + 1], b"[" + b",".join(objects) + b"]"
+
+
+def _blocks_json(blocks: bytes) -> bytes | None:
+    """Consecutive ``[[annotations]]`` blocks as comma-separated JSON objects, or None."""
+    if not _J_BLOCKS.fullmatch(blocks):
         return None
     try:
-        body = _J_ATTRIBUTES.sub(_attributes_json, body)
+        blocks = _J_ATTRIBUTES.sub(_attributes_json, blocks)
     except _NotCanonical:
         return None
-    body = (body.replace(b"\n\n[[annotations]]\nid = ", b'"},{"id":')  # after a datetime
-                .replace(b"\n[[annotations]]\nid = ", b',{"id":')  # after attributes' }}
-                .replace(b"[[annotations]]\nid = ", b'[{"id":', 1))
+    blocks = (blocks.replace(b"\n\n[[annotations]]\nid = ", b'"},{"id":')  # after a datetime
+                    .replace(b"\n[[annotations]]\nid = ", b',{"id":')  # after attributes' }}
+                    .replace(b"[[annotations]]\nid = ", b'{"id":', 1))
     for old, new in _J_KEYS:
-        body = body.replace(old, new)
-    body = body.replace(b"\ncreated = ", b',"created":"').replace(b"\nmodified = ",
-                                                                  b'","modified":"')
-    return head, (body[:-1] + b'"}]' if body.endswith(b"\n") else body + b"]")
+        blocks = blocks.replace(old, new)
+    blocks = blocks.replace(b"\ncreated = ", b',"created":"').replace(b"\nmodified = ",
+                                                                      b'","modified":"')
+    return blocks[:-1] + b'"}' if blocks.endswith(b"\n") else blocks

@@ -1,14 +1,14 @@
 """Time ``annotate export`` on a synthetic project of 100,000 claims, in every format.
 
-Usage: ``python bench/export.py [--claims N] [--keep DIR] [--runs N]``. Prints the time to
-read the annotator files, then per format the wall time and peak memory of writing the export
-from files already read ("write") and of the export including the reading ("total"), both in
-this process. Peak memory is traced by ``tracemalloc`` (Python allocations only, counted from
-the start of the run) in a second run, so tracing does not slow the timed one. Last, the
-real command, ``python -m annotate export DIR --format F -o FILE``, is run ``--runs`` times
-per format, with the default ``--jobs`` (worker processes on a multi-core machine) and with
-``--jobs 1``: its median wall time against the 3 s target, and the peak resident memory of
-its largest process.
+Usage: ``python bench/export.py [--claims N] [--annotators N] [--keep DIR] [--runs N]``.
+Prints the time to read the annotator files, then per format the wall time and peak memory
+of writing the export from files already read ("write") and of the export including the
+reading ("total"), both in this process. Peak memory is traced by ``tracemalloc`` (Python
+allocations only, counted from the start of the run) in a second run, so tracing does not
+slow the timed one. Last, the real command, ``python -m annotate export DIR --format F -o
+FILE``, is run ``--runs`` times per format, with the default ``--jobs`` (worker processes
+on a multi-core machine) and with ``--jobs 1``: its median wall time against the 3 s
+target, and the peak resident memory of its largest process.
 """
 
 from __future__ import annotations
@@ -120,14 +120,16 @@ def main() -> int:
     parser.add_argument("--claims", type=int, default=100_000)
     parser.add_argument("--keep", help="build the project in this folder and keep it")
     parser.add_argument("--runs", type=int, default=3, help="runs of the command per format")
+    parser.add_argument("--annotators", type=int, default=4,
+                        help="annotators sharing the claims (4)")
     args = parser.parse_args()
-    if args.runs < 1 or args.claims < 1:
-        parser.error("--runs and --claims must be at least 1")
+    if min(args.runs, args.claims, args.annotators) < 1:
+        parser.error("--runs, --claims and --annotators must be at least 1")
     gc.set_threshold(50_000, 20, 20)  # as annotate's batch commands do (see annotate.cli)
     with tempfile.TemporaryDirectory() as scratch:
         root = Path(args.keep or scratch)
         started = time.perf_counter()
-        build_project(root, args.claims)
+        build_project(root, args.claims, args.annotators)
         print(f"built {args.claims:,} claims in {time.perf_counter() - started:.1f} s",
               file=sys.stderr)
         folder = open_project(root)

@@ -155,7 +155,7 @@ class TestFastRead:
     def test_fast_path_reads_what_the_general_path_reads(self, original: AnnotatorFile) -> None:
         """Every file the tool writes takes the fast path and gives the general path's model."""
         text = annotator_file_to_toml(original)
-        fast = load_written_annotator_file(Path("maria.toml"), text)
+        fast = load_written_annotator_file(Path("maria.toml"), text.encode())
         assert fast is not None
         assert fast == parse_annotator_file(Path("maria.toml"), text)
 
@@ -201,6 +201,19 @@ class TestFastRead:
         path.write_text(text.replace("[1, 3]", "[1,\x85 3]").replace("café", "caf\\u00e9"),
                         encoding="utf-8")
         with pytest.raises(ProjectFileError, match="TOML syntax error"):
+            load_annotator_file(path)
+
+    def test_bad_utf8_in_a_written_file_is_named(self, tmp_path: Path) -> None:
+        """The fast path reads bytes; a note that is not UTF-8 still gets the general
+        path's message with the byte offset."""
+        annotation = Annotation(id="a1", document="doc", start=0, end=5, quote="Hello",
+                                tag="figure", note="café", created=NOW, modified=NOW)
+        text = annotator_file_to_toml(AnnotatorFile(annotator="maria", project=PROJECT_ID,
+                                                    annotations=[annotation]))
+        path = tmp_path / "maria.toml"
+        path.write_bytes(text.encode().replace("é".encode(), b"\xe9"))
+        with pytest.raises(ProjectFileError, match=r"not valid UTF-8: byte 0xe9 at byte "
+                                                   r"offset \d+"):
             load_annotator_file(path)
 
     def test_newer_version_is_refused_on_the_fast_path(self, tmp_path: Path) -> None:
