@@ -124,8 +124,8 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
                    help="export time to record, ISO 8601 with a zone (default: now); for "
                         "reproducible files")
     p.add_argument("--jobs", type=_positive, metavar="N",
-                   help="processes to read annotators in (default: one per CPU, at most one "
-                        "per annotator, one for small projects); the output is the same")
+                   help="processes to read and write annotators in (default: one per CPU, "
+                        "one for small projects; at most 64); the output is the same")
     p.set_defaults(func=cmd_export)
 
     p = commands.add_parser(

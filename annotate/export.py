@@ -66,6 +66,9 @@ class ExportPlan:
     """What reading the annotator files noticed, e.g. a damaged journal line."""
     load: Callable[[ProjectFolder, str], tuple[AnnotatorFile, list[str]]] | None = None
     """Reads one annotator's current work; ``current_annotator_file`` unless replaced."""
+    part: tuple[int, int] | None = None
+    """``(k, n)``: only the k-th of n consecutive, nearly equal slices of each annotator's
+    claims (worker processes render one each); None for all of them."""
 
 
 def plan_export(folder: ProjectFolder, selection: ExportSelection) -> ExportPlan:
@@ -139,6 +142,11 @@ def annotator_claims(plan: ExportPlan, annotator: str) -> Iterator[dict[str, Any
     for annotation in annotator_file.annotations:
         if plan.tags is None or annotation.tag in plan.tags:
             by_document.setdefault(annotation.document, []).append(annotation)
+    first, last = 0, sum(len(by_document.get(d.id, ())) for d in plan.documents)
+    if plan.part is not None:
+        k, n = plan.part
+        first, last = last * k // n, last * (k + 1) // n
+    position = 0  # of the document's first annotation, in this annotator's claim order
     for document in plan.documents:
         reviewed_indices = annotator_file.reviewed.get(document.id, [])
         if reviewed_indices:
@@ -147,13 +155,18 @@ def annotator_claims(plan: ExportPlan, annotator: str) -> Iterator[dict[str, Any
         annotations = by_document.get(document.id)
         if not annotations:
             continue
+        position += len(annotations)
+        if position <= first or position - len(annotations) >= last:
+            continue  # outside this part
+        annotations.sort(key=Annotation.sort_key)  # one document: start, end, id
+        skip = max(0, first - (position - len(annotations)))
+        annotations = annotations[skip:len(annotations) - max(0, position - last)]
         reviewed = set(reviewed_indices)
         text = folder.text(document.id)
         spans = folder.sentences(document.id)
         starts = [s for s, _ in spans]
         ends = [e for _, e in spans]
         sentence_texts: dict[int | None, str | None] = {None: None}
-        annotations.sort(key=Annotation.sort_key)  # one document: start, end, id
         for annotation in annotations:
             # an orphan's offsets refer to an older text, so no sentence can be named
             index = (None if annotation.orphaned
@@ -398,8 +411,8 @@ def write_export(out: TextIO, plan: ExportPlan, fmt: str, *, now: datetime | Non
     count = 0
     from annotate.export_parallel import can_fork, write_rendered_claims
 
-    if jobs > 1 and len(plan.annotators) > 1 and can_fork():
-        count = write_rendered_claims(out, writer, min(jobs, len(plan.annotators)))
+    if jobs > 1 and plan.annotators and can_fork():
+        count = write_rendered_claims(out, writer, jobs)
     else:
         for annotator in plan.annotators:
             count += writer.claims(out, annotator, continuing=count > 0)

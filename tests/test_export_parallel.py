@@ -9,7 +9,7 @@ import subprocess
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 import pytest
 from export_project import build_project
@@ -19,6 +19,7 @@ from annotate.errors import ProjectFileError
 from annotate.export import (
     FORMATS,
     ExportSelection,
+    JsonWriter,
     current_annotator_file,
     plan_export,
     write_export,
@@ -140,15 +141,60 @@ class TestDefaultJobs:
         """Starting workers costs more than a small export takes."""
         assert export_parallel.default_jobs(plan_export(folder, ExportSelection())) == 1
 
-    def test_large_projects_use_a_process_per_cpu_and_annotator(
+    def test_large_projects_use_a_process_per_cpu(
             self, folder: ProjectFolder, monkeypatch: pytest.MonkeyPatch) -> None:
-        """Above the size threshold: one process per CPU, at most one per annotator."""
+        """Above the size threshold: one process per CPU, whether the claims are spread over
+        annotators or all one annotator's (then they are rendered in slices)."""
         monkeypatch.setattr(export_parallel, "PARALLEL_BYTES", 1)
         monkeypatch.setattr("os.sched_getaffinity", lambda _pid: {0, 1, 2, 3}, raising=False)
-        plan = plan_export(folder, ExportSelection())
-        assert export_parallel.default_jobs(plan) == len(plan.annotators) == 2
+        assert export_parallel.default_jobs(plan_export(folder, ExportSelection())) == 4
         one = plan_export(folder, ExportSelection(annotators=("li",)))
-        assert export_parallel.default_jobs(one) == 1
+        assert export_parallel.default_jobs(one) == 4
+
+
+class TestSlices:
+    """Fewer annotators than jobs: each annotator is read once here and its claims are
+    rendered in consecutive slices by the workers."""
+
+    def export_one(self, folder: ProjectFolder, fmt: str, jobs: int,
+                   **selection: Any) -> tuple[str, list[str], list[Any]]:
+        plan = plan_export(folder, ExportSelection(annotators=("maria",), **selection))
+        out = io.StringIO()
+        write_export(out, plan, fmt, now=NOW, jobs=jobs)
+        return out.getvalue(), plan.warnings, plan.reviewed
+
+    @pytest.mark.parametrize("fmt", FORMATS)
+    @pytest.mark.parametrize("jobs", [2, 3, 7])
+    def test_slices_join_to_the_whole(self, folder: ProjectFolder, fmt: str,
+                                      jobs: int) -> None:
+        """Any number of slices, some of them empty, joins to the single-process output;
+        review marks are listed once."""
+        assert self.export_one(folder, fmt, jobs) == self.export_one(folder, fmt, 1)
+
+    def test_filters_apply_within_slices(self, folder: ProjectFolder) -> None:
+        """--tag and --reviewed-only narrow each slice, and the joined result is the same."""
+        for selection in ({"tags": ("figure",)}, {"reviewed_only": True}):
+            assert (self.export_one(folder, "json", 2, **selection)
+                    == self.export_one(folder, "json", 1, **selection))
+
+    def test_a_killed_slice_is_redone_here(self, folder: ProjectFolder,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+        """A slice whose worker dies is rendered again in this process, once, and the
+        output is whole."""
+        parent = os.getpid()
+        expected = self.export_one(folder, "json", 1)[0]
+        real = JsonWriter.claims
+
+        def claims(self: JsonWriter, out: TextIO, annotator: str, *, continuing: bool) -> int:
+            if os.getpid() != parent and self.plan.part == (1, 2):
+                os.kill(os.getpid(), signal.SIGKILL)
+            return real(self, out, annotator, continuing=continuing)
+
+        monkeypatch.setattr(JsonWriter, "claims", claims)
+        text, warnings, _ = self.export_one(folder, "json", 2)
+        assert text == expected
+        assert warnings == ["a worker process failed on annotator 'maria'; its claims were "
+                            "read again in the main process"]
 
 
 class TestCommand:
