@@ -20,7 +20,7 @@ EXPORT_SCHEMA_VERSION = 1
 class ExportModel(BaseModel):
     """Base for export models: unknown keys are errors, every field documents itself."""
 
-    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True)
+    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True, defer_build=True)
 
 
 class ExportProject(ExportModel):
