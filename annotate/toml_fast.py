@@ -14,6 +14,7 @@ Python object per TOML value. On that checked subset TOML and JSON read every va
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Mapping
@@ -186,12 +187,18 @@ _J_BLOCK = (
     rb"(?:\n\[annotations\.attributes\]\n(?:[a-z][a-z0-9_]*+ = {V}\n)++)?"
 ).replace(b"{S}", _J_STRING).replace(b"{I}", _J_INTEGER).replace(b"{D}", _J_DATETIME).replace(
     b"{V}", _J_SCALAR)
-_J_BLOCKS = re.compile(_J_BLOCK + rb"(?:\n" + _J_BLOCK + rb")*+")
 _J_ATTRIBUTES = re.compile(
     rb"\n\n\[annotations\.attributes\]\n((?:[^\n]*+\n)+?)(?=\n\[\[annotations\]\]\n|\Z)")
 _J_KEYS = [(b"\n" + key + b" = ", b',"' + key + b'":') for key in (
     b"document", b"start", b"end", b"tag", b"subtype", b"quote", b"prefix", b"suffix",
     b"note", b"orphaned")]
+
+
+@functools.cache
+def _blocks_pattern() -> re.Pattern[bytes]:
+    """The layout of consecutive blocks; compiled on first use (a few milliseconds that the
+    app's start need not pay)."""
+    return re.compile(_J_BLOCK + rb"(?:\n" + _J_BLOCK + rb")*+")
 
 
 def _attributes_json(match: re.Match[bytes]) -> bytes:
@@ -234,7 +241,7 @@ def annotations_json(data: bytes) -> tuple[bytes, bytes] | None:
 
 def _blocks_json(blocks: bytes) -> bytes | None:
     """Consecutive ``[[annotations]]`` blocks as comma-separated JSON objects, or None."""
-    if not _J_BLOCKS.fullmatch(blocks):
+    if not _blocks_pattern().fullmatch(blocks):
         return None
     try:
         blocks = _J_ATTRIBUTES.sub(_attributes_json, blocks)
