@@ -1,16 +1,18 @@
 """Render annotators' claims in worker processes, for exports of large projects.
 
-Reading an annotator file and writing its claims takes most of an export, and annotators are
-independent, so ``write_rendered_claims`` forks up to ``jobs`` worker processes at a time,
-one per annotator. Each writes its annotator's claims to a part file in a scratch folder
-(passing tens of megabytes back through a pipe cost more than the work saved) and what
-reading them added to the plan to a small JSON file; the parent appends the parts to the
-output in annotator order, between the writer's head and tail, deleting each once copied.
-The output is byte for byte what one process writes.
+Reading an annotator file and writing its claims takes most of an export, so
+``write_rendered_claims`` forks up to ``jobs`` worker processes at a time. With at least as
+many annotators as jobs, each worker reads and renders one annotator; with fewer, each
+annotator is read in the main process and the forked workers, which share what was read,
+each render one consecutive slice of its claims. A worker writes its claims to a part file
+in a scratch folder (passing tens of megabytes back through a pipe cost more than the work
+saved) and what reading them added to the plan to a small JSON file; the parent appends the
+parts to the output in order, between the writer's head and tail, deleting each once
+copied. The output is byte for byte what one process writes.
 
 A worker that fails in any way (an error, a full scratch disk, killed by the system) leaves
-no result, and that annotator is rendered again in this process: an error then reaches the
-user with its usual message, and otherwise a warning says what happened.
+no result, and its part is rendered again in this process: an error then reaches the user
+with its usual message, and otherwise a warning says what happened.
 """
 
 from __future__ import annotations
