@@ -1,8 +1,8 @@
 """Export tagged claims as JSON, JSON Lines, CSV or W3C Web Annotation JSON-LD.
 
 Every format is written claim by claim to a text stream: one annotator file is loaded at a
-time and no format builds its whole output in memory. Large projects may have their
-annotators rendered in worker processes (``export_parallel``), one annotator's text each.
+time and no format builds its whole output in memory. Large projects may have their claims
+rendered in worker processes (``export_parallel``): an annotator, or a slice of one, each.
 The JSON shape is described by the models in ``annotate.export_model``.
 """
 
@@ -408,12 +408,16 @@ def write_export(out: TextIO, plan: ExportPlan, fmt: str, *, now: datetime | Non
     plan.reviewed.clear()
     plan.warnings.clear()
     writer.head(out)
-    count = 0
-    from annotate.export_parallel import can_fork, write_rendered_claims
+    rendered: Callable[[TextIO, ClaimWriter, int], int] | None = None
+    if jobs > 1 and plan.annotators:  # only then is multiprocessing imported
+        from annotate import export_parallel
 
-    if jobs > 1 and plan.annotators and can_fork():
-        count = write_rendered_claims(out, writer, jobs)
+        if export_parallel.can_fork():
+            rendered = export_parallel.write_rendered_claims
+    if rendered is not None:
+        count = rendered(out, writer, jobs)
     else:
+        count = 0
         for annotator in plan.annotators:
             count += writer.claims(out, annotator, continuing=count > 0)
     writer.tail(out, count)
