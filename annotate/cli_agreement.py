@@ -20,6 +20,8 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from annotate.agreement import Label, Score
+    from annotate.compare import CompareReport
+    from annotate.compare_all import AgreementReport
     from annotate.model import AnnotatorFile
     from annotate.storage import ProjectFolder
 
@@ -108,6 +110,12 @@ def _gate(minimum: float | None, named: Sequence[tuple[str, Score]]) -> int:
     return EXIT_FINDING if check.failed else 0
 
 
+def _report_alphas(report: CompareReport | AgreementReport) -> list[tuple[str, Score]]:
+    """The alphas ``--fail-below`` checks in a project report: each tag's, and across tags."""
+    return [*((t.tag, t.krippendorff_alpha) for t in report.tags),
+            ("across tags (MASI)", report.masi_alpha)]
+
+
 # --- compare ---------------------------------------------------------------------------
 
 
@@ -164,8 +172,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
         from annotate.cli_agreement_render import render_compare
 
         render_compare(report, _console())
-    return _gate(args.fail_below, [*((t.tag, t.krippendorff_alpha) for t in report.tags),
-                                   ("across tags (MASI)", report.masi_alpha)])
+    return _gate(args.fail_below, _report_alphas(report))
 
 
 def _document_ids(folder: ProjectFolder, wanted: Sequence[str] | None) -> list[str]:
@@ -218,8 +225,7 @@ def cmd_agreement(args: argparse.Namespace) -> int:
         from annotate.cli_agreement_render import render_agreement
 
         render_agreement(report, _console())
-    return _gate(args.fail_below, [*((t.tag, t.krippendorff_alpha) for t in report.tags),
-                                   ("across tags (MASI)", report.masi_alpha)])
+    return _gate(args.fail_below, _report_alphas(report))
 
 
 def read_ratings(path: Path, level: str) -> list[tuple[str, str, Label]]:
